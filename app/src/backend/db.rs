@@ -1,0 +1,156 @@
+//! One connection pool for SQLite or PostgreSQL through sqlx's `Any` driver, with embedded
+//! migrations chosen by the URL (DESIGN.md "Database").
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl FromStr for DbKind {
+    type Err = String;
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            Err(format!("unsupported database URL scheme (use sqlite:// or postgres://): {}", scheme_of(url)))
+        }
+    }
+}
+
+fn scheme_of(url: &str) -> &str {
+    url.split(':').next().unwrap_or("")
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    kind: DbKind,
+}
+
+pub type Tx = Transaction<'static, Any>;
+
+impl Db {
+    /// Opens the pool; a SQLite file (and its folder) is created when missing.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        install_default_drivers();
+        let kind = DbKind::from_str(url).map_err(sqlx::Error::Configuration)?;
+        let (url, in_memory) = match kind {
+            DbKind::Sqlite => prepare_sqlite_url(url)?,
+            DbKind::Postgres => (url.to_owned(), false),
+        };
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        options = match (kind, in_memory) {
+            // An in-memory SQLite database lives in one connection.
+            (DbKind::Sqlite, true) => options.max_connections(1).idle_timeout(None).max_lifetime(None),
+            (DbKind::Sqlite, false) => options.max_connections(8),
+            (DbKind::Postgres, _) => options.max_connections(16),
+        };
+        if kind == DbKind::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(&url).await?;
+        if kind == DbKind::Sqlite && !in_memory {
+            pool.execute("PRAGMA journal_mode = WAL;").await?;
+        }
+        Ok(Self { pool, kind })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.kind {
+            DbKind::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            DbKind::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn kind(&self) -> DbKind {
+        self.kind
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so two writers queue on `busy_timeout` instead of failing with
+    /// "database is locked" when a read lock cannot be upgraded.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.pool.begin().await,
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Adds `mode=rwc` so the file is created, and creates its folder.
+fn prepare_sqlite_url(url: &str) -> Result<(String, bool), sqlx::Error> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory = path == ":memory:" || path.is_empty() || query.contains("mode=memory");
+    if in_memory {
+        return Ok((url.to_owned(), true));
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+        }
+    }
+    let query = if query.contains("mode=") {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok((format!("sqlite://{path}?{query}"), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode_and_memory_is_recognised() {
+        let (url, mem) = prepare_sqlite_url("sqlite::memory:").unwrap();
+        assert!(mem);
+        assert_eq!(url, "sqlite::memory:");
+        let dir = std::env::temp_dir().join(format!("gh-db-{}", std::process::id()));
+        let file = dir.join("x.db");
+        let (url, mem) = prepare_sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        assert!(!mem);
+        assert!(url.ends_with("?mode=rwc"));
+        assert!(dir.exists());
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        assert!(DbKind::from_str("mysql://x").is_err());
+        assert_eq!(DbKind::from_str("postgres://x").unwrap(), DbKind::Postgres);
+    }
+}

@@ -1,0 +1,108 @@
+//! The merchant's settings (SPEC names), read from the `settings` table with typed defaults.
+
+use sqlx::AnyConnection;
+
+use crate::domain::PasswordPolicy;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub password_min_length: usize,
+    pub password_hard_to_guess: bool,
+    pub mandate_business_phone: bool,
+    pub universal_approver: String,
+    pub approval_timeout_minutes: i64,
+    pub auto_create_account: bool,
+    pub inactivate_customer_data_on_rejection: bool,
+    pub primary_users_manage_users: bool,
+    pub multi_customer_access: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub sign_in_delay_after_failures: i64,
+    pub sign_in_lock_after_failures: i64,
+    pub sign_in_lock_minutes: i64,
+    pub merchant_name: String,
+    pub sender_address: String,
+    pub support_contact: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            password_min_length: 12,
+            password_hard_to_guess: true,
+            mandate_business_phone: false,
+            universal_approver: "admin".into(),
+            approval_timeout_minutes: 0,
+            auto_create_account: true,
+            inactivate_customer_data_on_rejection: true,
+            primary_users_manage_users: true,
+            multi_customer_access: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            sign_in_delay_after_failures: 5,
+            sign_in_lock_after_failures: 20,
+            sign_in_lock_minutes: 15,
+            merchant_name: "Gatehouse Store".into(),
+            sender_address: "Gatehouse Store <no-reply@gatehouse.example>".into(),
+            support_contact: "support@gatehouse.example".into(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy { min_length: self.password_min_length, hard_to_guess: self.password_hard_to_guess }
+    }
+
+    /// Applies one stored `key = value`; unknown keys and unparsable values keep the default.
+    fn apply(&mut self, key: &str, value: String) {
+        let flag = |v: &str| matches!(v, "1" | "true" | "on");
+        let int = |v: &str, d: i64| v.trim().parse::<i64>().unwrap_or(d);
+        match key {
+            "password_min_length" => {
+                self.password_min_length = int(&value, 12).clamp(1, 128) as usize;
+            }
+            "password_hard_to_guess" => self.password_hard_to_guess = flag(&value),
+            "mandate_business_phone" => self.mandate_business_phone = flag(&value),
+            "universal_approver" => self.universal_approver = value,
+            "approval_timeout_minutes" => self.approval_timeout_minutes = int(&value, 0).max(0),
+            "auto_create_account" => self.auto_create_account = flag(&value),
+            "inactivate_customer_data_on_rejection" => self.inactivate_customer_data_on_rejection = flag(&value),
+            "primary_users_manage_users" => self.primary_users_manage_users = flag(&value),
+            "multi_customer_access" => self.multi_customer_access = flag(&value),
+            "session_idle_minutes" => self.session_idle_minutes = int(&value, 30).max(1),
+            "session_absolute_hours" => self.session_absolute_hours = int(&value, 12).max(1),
+            "sign_in_delay_after_failures" => self.sign_in_delay_after_failures = int(&value, 5).max(1),
+            "sign_in_lock_after_failures" => self.sign_in_lock_after_failures = int(&value, 20).max(1),
+            "sign_in_lock_minutes" => self.sign_in_lock_minutes = int(&value, 15).max(1),
+            "merchant_name" => self.merchant_name = value,
+            "sender_address" => self.sender_address = value,
+            "support_contact" => self.support_contact = value,
+            _ => {}
+        }
+    }
+
+    pub async fn load(conn: &mut AnyConnection) -> Result<Self, sqlx::Error> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT key, value FROM settings ORDER BY key").fetch_all(&mut *conn).await?;
+        let mut settings = Settings::default();
+        for (key, value) in rows {
+            settings.apply(&key, value);
+        }
+        Ok(settings)
+    }
+}
+
+/// Writes one setting (console and tests).
+pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! The outbox table (NOT-3).
