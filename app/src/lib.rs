@@ -1,5 +1,12 @@
 //! Gatehouse: the shared Leptos application (pages, server functions, domain) and, behind the
 //! `ssr` feature, the backend (use cases, store, mail).
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
+pub mod api;
+pub mod app;
+#[cfg(feature = "ssr")]
+pub mod backend;
 pub mod domain;
+pub mod ui;
+
+pub use app::{shell, App};

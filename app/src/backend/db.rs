@@ -46,7 +46,7 @@ impl Db {
     /// Opens the pool; a SQLite file (and its folder) is created when missing.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         install_default_drivers();
-        let kind = DbKind::from_str(url).map_err(sqlx::Error::Configuration)?;
+        let kind = DbKind::from_str(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
         let (url, in_memory) = match kind {
             DbKind::Sqlite => prepare_sqlite_url(url)?,
             DbKind::Postgres => (url.to_owned(), false),

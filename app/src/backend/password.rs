@@ -63,7 +63,10 @@ impl PasswordHasher {
     }
 
     pub async fn hash(&self, password: &Password) -> Result<PasswordHash, String> {
-        let secret = password.expose_secret().to_owned();
+        self.hash_secret(password.expose_secret().to_owned()).await
+    }
+
+    async fn hash_secret(&self, secret: String) -> Result<PasswordHash, String> {
         let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
         tokio::task::spawn_blocking(move || hash_blocking(&secret))
             .await
@@ -82,6 +85,12 @@ impl PasswordHasher {
         let ok = tokio::task::spawn_blocking(move || verify_blocking(&candidate, &phc)).await.unwrap_or(false);
         ok && real
     }
+}
+
+/// Hashes an operator-supplied secret that bypasses the REG-9 policy (the bootstrap admin
+/// password of OPS-5, which must be changed at first sign-in anyway).
+pub async fn hash_unchecked(hasher: &PasswordHasher, secret: String) -> Result<PasswordHash, String> {
+    hasher.hash_secret(secret).await
 }
 
 /// REG-9's bundled list: the ~100,000 common and breached passwords shipped by the maintained

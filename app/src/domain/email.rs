@@ -117,7 +117,12 @@ mod tests {
 
     #[test]
     fn rejects_addresses_longer_than_254() {
-        let domain = format!("{}.{}.{}.com", "a".repeat(63), "b".repeat(63), "c".repeat(63));
+        let domain = format!(
+            "{}.{}.{}.com",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63)
+        );
         let at_limit = format!("{}@{domain}", "j".repeat(254 - 1 - domain.len()));
         assert_eq!(at_limit.len(), 254);
         assert!(Email::parse(&at_limit).is_ok());

@@ -1,1 +1,31 @@
 //! The nouns and rules of SPEC.md, free of I/O: compiles for the server and for the browser.
+
+pub mod checkbox;
+pub mod country;
+pub mod email;
+pub mod field;
+pub mod language;
+pub mod password;
+pub mod person_name;
+pub mod phone;
+pub mod postal_code;
+pub mod registration;
+pub mod registry_id;
+pub mod safe_ref;
+pub mod username;
+
+pub use country::{CountryCode, CountryCodeError, COUNTRIES};
+pub use email::{Email, EmailError};
+pub use field::{message_for, FieldError, FieldErrors};
+pub use language::Language;
+pub use password::{
+    confirm_matches, CommonPasswords, NoCommonList, Password, PasswordContext, PasswordError,
+    PasswordPolicy,
+};
+pub use person_name::{CompanyName, CompanyNameError, PersonName, PersonNameError};
+pub use phone::{Phone, PhoneError};
+pub use postal_code::{PostalCode, PostalCodeError};
+pub use registration::{IndividualForm, IndividualRegistration};
+pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};
+pub use safe_ref::safe_ref;
+pub use username::{Username, UsernameError};

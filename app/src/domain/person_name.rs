@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn names_in_any_script_are_trimmed_and_kept() {
         for name in ["Zoë", "O'Brien-Smith", "李", "Ødegård Jr.", "Nguyễn Văn A"] {
-            assert_eq!(PersonName::parse(&format!("  {name} ")).unwrap().as_str(), name);
+            assert_eq!(
+                PersonName::parse(&format!("  {name} ")).unwrap().as_str(),
+                name
+            );
         }
     }
 
@@ -152,10 +155,22 @@ mod tests {
         let msg = |s: &str| PersonName::parse(s).unwrap_err().to_string();
         assert_eq!(msg(" \n "), "Enter a name");
         assert_eq!(msg(&"é".repeat(101)), "Name must be at most 100 characters");
-        assert_eq!(msg("Bob <script>"), "Name contains characters that are not allowed");
-        assert_eq!(msg("Bob\u{7}"), "Name contains characters that are not allowed");
-        assert_eq!(msg("Ann\nLee"), "Name contains characters that are not allowed");
-        assert_eq!(msg("Eve\u{202E}kcab"), "Name contains characters that are not allowed");
+        assert_eq!(
+            msg("Bob <script>"),
+            "Name contains characters that are not allowed"
+        );
+        assert_eq!(
+            msg("Bob\u{7}"),
+            "Name contains characters that are not allowed"
+        );
+        assert_eq!(
+            msg("Ann\nLee"),
+            "Name contains characters that are not allowed"
+        );
+        assert_eq!(
+            msg("Eve\u{202E}kcab"),
+            "Name contains characters that are not allowed"
+        );
     }
 
     #[test]
@@ -170,8 +185,17 @@ mod tests {
         assert!(CompanyName::parse(&"A".repeat(200)).is_ok());
         let msg = |s: &str| CompanyName::parse(s).unwrap_err().to_string();
         assert_eq!(msg(""), "Enter the company name");
-        assert_eq!(msg(&"A".repeat(201)), "Company name must be at most 200 characters");
-        assert_eq!(msg("<b>ACME</b>"), "Company name contains characters that are not allowed");
-        assert_eq!(CompanyName::parse(" ACME & Co. ").unwrap().as_str(), "ACME & Co.");
+        assert_eq!(
+            msg(&"A".repeat(201)),
+            "Company name must be at most 200 characters"
+        );
+        assert_eq!(
+            msg("<b>ACME</b>"),
+            "Company name contains characters that are not allowed"
+        );
+        assert_eq!(
+            CompanyName::parse(" ACME & Co. ").unwrap().as_str(),
+            "ACME & Co."
+        );
     }
 }

@@ -100,7 +100,10 @@ mod tests {
         let phone = Phone::parse("  +1  (415)\u{a0}555-0100 ").unwrap();
         assert_eq!(phone.as_str(), "+1 (415) 555-0100");
         assert_eq!(phone.digits(), "+14155550100");
-        assert_eq!(Phone::parse("030.1234.5678").unwrap().digits(), "03012345678");
+        assert_eq!(
+            Phone::parse("030.1234.5678").unwrap().digits(),
+            "03012345678"
+        );
     }
 
     #[test]
@@ -113,7 +116,15 @@ mod tests {
 
     #[test]
     fn rejects_letters_misplaced_plus_and_empty_input() {
-        for raw in ["", "   ", "415-CALL-NOW", "1 415 555 0100 ext 2", "1+415 555 0100", "++1 415 555 0100", "+1 415 555 0100 #"] {
+        for raw in [
+            "",
+            "   ",
+            "415-CALL-NOW",
+            "1 415 555 0100 ext 2",
+            "1+415 555 0100",
+            "++1 415 555 0100",
+            "+1 415 555 0100 #",
+        ] {
             assert_eq!(
                 Phone::parse(raw).unwrap_err().to_string(),
                 "Enter a phone number, like +1 415 555 0100",

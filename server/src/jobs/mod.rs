@@ -1,1 +1,3 @@
 //! Background jobs that run inside the server process and claim work with leases.
+
+pub mod outbox;

@@ -1,7 +1,12 @@
 //! All SQL lives here: portable statements with `$1` placeholders over the `Any` driver, rows
 //! converted to domain values in one place, constraint violations translated once.
 
+pub mod accounts;
+pub mod audit;
 pub mod outbox;
+pub mod organizations;
+pub mod persons;
+pub mod requests;
 pub mod sessions;
 pub mod throttle;
 pub mod user_types;

@@ -1,0 +1,5 @@
+//! Registration server functions (REG).
+
+pub mod form_info;
+pub mod listing;
+pub mod submit;

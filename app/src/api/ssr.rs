@@ -1,0 +1,89 @@
+//! Server-side glue shared by server functions and the plain-HTML form handlers: the state,
+//! the request's reference code, the session, and `ServiceError` → `AppError`.
+
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+use super::error::AppError;
+use crate::backend::error::ServiceError;
+use crate::backend::state::AppState;
+
+/// The short reference code of a request (LOG-1): equal to its request ID in the logs.
+#[derive(Debug, Clone)]
+pub struct RequestRef(pub String);
+
+/// The client address as the server decided it (peer, or trusted proxy's X-Forwarded-For).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::Internal { reference: reference() })
+}
+
+/// The reference code of the current request, from the request parts Leptos provides.
+pub fn reference() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestRef>().cloned())
+        .map(|r| r.0)
+        .unwrap_or_else(|| "-".into())
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|_| AppError::Internal { reference: reference() })
+}
+
+pub const USER_ID: &str = "user_id";
+pub const SIGNED_IN_AT: &str = "signed_in_at";
+
+/// Starts an authenticated session with a new ID (SEC-2: no fixation).
+pub async fn start_session(session: &Session, user_id: &str, now_ms: i64) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(USER_ID, user_id).await?;
+    session.insert(SIGNED_IN_AT, now_ms).await?;
+    Ok(())
+}
+
+/// The signed-in user's ID, if the session is within its absolute lifetime (SEC-2).
+pub async fn session_user_id(session: &Session, state: &AppState) -> Option<String> {
+    let user_id: String = session.get(USER_ID).await.ok().flatten()?;
+    let signed_in_at: i64 = session.get(SIGNED_IN_AT).await.ok().flatten()?;
+    let absolute_ms = {
+        let mut conn = state.db.pool().acquire().await.ok()?;
+        crate::backend::settings::Settings::load(&mut conn).await.ok()?.session_absolute_hours * crate::backend::clock::HOUR_MS
+    };
+    if state.now_ms() - signed_in_at > absolute_ms {
+        let _ = session.flush().await;
+        return None;
+    }
+    Some(user_id)
+}
+
+/// Maps a use-case error to what the user is told; internal detail is logged, never shown.
+pub fn to_app_error(err: ServiceError, reference: String) -> AppError {
+    let form = |message: &str| AppError::Form { message: message.to_owned(), reference: reference.clone() };
+    match err {
+        ServiceError::Validation(fields) => AppError::Validation { fields },
+        ServiceError::SignInFailed => form("The username or password is incorrect."),
+        ServiceError::AwaitingApproval => {
+            form("Your registration is awaiting approval. You can sign in once it has been approved.")
+        }
+        ServiceError::AccessNotActive => form("Your access is not active. Please contact your administrator."),
+        ServiceError::Locked => form("Too many failed sign-in attempts. Please wait a while and try again."),
+        ServiceError::Forbidden => AppError::Forbidden { reference },
+        ServiceError::NotFound => AppError::NotFound,
+        ServiceError::Conflict(message) => AppError::Form { message, reference },
+        ServiceError::Store(e) => {
+            tracing::error!(reference = %reference, error = %e, "store error");
+            AppError::Internal { reference }
+        }
+        ServiceError::Internal(e) => {
+            tracing::error!(reference = %reference, error = %e, "internal error");
+            AppError::Internal { reference }
+        }
+    }
+}
+
+/// REG-3: where to go after success. Only same-origin relative paths; anything else is `/`.
+pub fn landing(ref_: Option<&str>) -> String {
+    crate::domain::safe_ref(ref_.unwrap_or("/"))
+}

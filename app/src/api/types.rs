@@ -1,0 +1,61 @@
+//! Values that cross the wire between the server and the browser.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::FieldError;
+
+/// The signed-in user as the header shows them (LOG-5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub name: String,
+    pub username: String,
+    pub is_merchant_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserTypeEntry {
+    pub key: String,
+    pub long_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserTypeGroup {
+    pub heading: String,
+    pub entries: Vec<UserTypeEntry>,
+}
+
+/// What a registration form needs: its type and the rules the browser mirrors (REG-14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationFormInfo {
+    pub key: String,
+    pub long_name: String,
+    pub kind: String,
+    pub password_min_length: usize,
+    pub password_hard_to_guess: bool,
+    pub mandate_business_phone: bool,
+}
+
+/// A form posted without JavaScript that failed: rendered back with the values (never
+/// passwords) and the errors, so nothing the user typed is lost (REG-14, REG-15).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormSubmission {
+    pub values: HashMap<String, String>,
+    pub errors: Vec<FieldError>,
+    pub form_error: Option<String>,
+}
+
+impl FormSubmission {
+    pub fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// Fields never echoed back to the page.
+pub const SECRET_FIELDS: &[&str] = &["password", "password_confirm", "current_password", "new_password", "new_password_confirm"];
+
+pub fn without_secrets(mut values: HashMap<String, String>) -> HashMap<String, String> {
+    values.retain(|k, _| !SECRET_FIELDS.contains(&k.as_str()));
+    values
+}

@@ -1,0 +1,112 @@
+//! The HTML shell, the router and the layout (header with the signed-in user and Sign out).
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::api::auth::current_user::current_user;
+use crate::api::types::SessionUser;
+use crate::api::AppError;
+use crate::ui::pages::{
+    home::HomePage, login::LoginPage, not_found::NotFound, pending::PendingPage, register_form::RegisterFormPage,
+    register_list::RegisterListPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.ico" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, refetched whenever `version` changes (sign-in, registration).
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    pub version: RwSignal<u32>,
+    pub user: Resource<Result<Option<SessionUser>, AppError>>,
+}
+
+impl SessionContext {
+    pub fn changed(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let version = RwSignal::new(0_u32);
+    let user = Resource::new(move || version.get(), |_| current_user());
+    provide_context(SessionContext { version, user });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gatehouse.css" />
+        <Title formatter=|page: String| format!("{page} · Gatehouse") />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterListPage ssr=SsrMode::Async />
+                    <Route path=path!("/register/pending") view=PendingPage ssr=SsrMode::Async />
+                    <Route path=path!("/register/:type_key") view=RegisterFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Gatehouse · customer registration and user management"</p>
+            </footer>
+        </Router>
+    }
+}
+
+/// LOG-5: the signed-in user's name and a Sign out button (a plain form: works without JS).
+#[component]
+fn Header() -> impl IntoView {
+    let session = expect_context::<SessionContext>();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Gatehouse"</a>
+            <nav aria-label="Account">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match session.user.await {
+                            Ok(Some(user)) => {
+                                view! {
+                                    <span class="signed-in-as">
+                                        <span class="visually-hidden">"Signed in as "</span>
+                                        <span class="user-name">{user.name}</span>
+                                    </span>
+                                    <form class="sign-out" method="post" action="/logout">
+                                        <button type="submit" class="button button-secondary">"Sign out"</button>
+                                    </form>
+                                }
+                                    .into_any()
+                            }
+                            _ => {
+                                view! {
+                                    <a href="/login">"Sign in"</a>
+                                    <a href="/register">"Register"</a>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,67 @@
+//! A labelled form field with its error next to it, tied to the input with
+//! `aria-describedby` and `aria-invalid` (REG-14).
+
+use leptos::prelude::*;
+
+use super::form::FormState;
+
+#[component]
+pub fn TextField(
+    state: FormState,
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: String,
+) -> impl IntoView {
+    let error = move || state.error_for(name);
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error().is_some()>
+            <label for=name>
+                {label}
+                {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+            </label>
+            {hint.clone().map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=name
+                name=name
+                type=input_type
+                value=value
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+            />
+            {move || error().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Checkbox(label: &'static str, name: &'static str, #[prop(optional)] checked: bool) -> impl IntoView {
+    view! {
+        <div class="field field-checkbox">
+            <input id=name name=name type="checkbox" value="on" checked=checked />
+            <label for=name>{label}</label>
+        </div>
+    }
+}

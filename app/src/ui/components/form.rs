@@ -1,0 +1,100 @@
+//! Form state shared by the progressively enhanced forms (REG-15): the same `<form>` posts as
+//! plain HTML without JavaScript, and is submitted through a server function with it.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::api::types::FormSubmission;
+use crate::domain::FieldError;
+
+/// Errors and progress of one form. `Copy`, so closures can share it freely.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub errors: RwSignal<Vec<FieldError>>,
+    pub form_error: RwSignal<Option<String>>,
+    pub pending: RwSignal<bool>,
+    submission: StoredValue<FormSubmission>,
+}
+
+impl FormState {
+    /// Starts from a failed plain-HTML post, if this render is answering one.
+    pub fn new() -> Self {
+        let submission = use_context::<FormSubmission>().unwrap_or_default();
+        Self {
+            errors: RwSignal::new(submission.errors.clone()),
+            form_error: RwSignal::new(submission.form_error.clone()),
+            pending: RwSignal::new(false),
+            submission: StoredValue::new(submission),
+        }
+    }
+
+    /// The value posted for `name` (never a password: those are not kept).
+    pub fn value(&self, name: &str) -> String {
+        self.submission.with_value(|s| s.value(name))
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.submission.with_value(|s| s.values.get(name).is_some_and(|v| v == "on"))
+    }
+
+    pub fn error_for(&self, name: &str) -> Option<String> {
+        self.errors.with(|errors| crate::domain::message_for(errors, name).map(str::to_owned))
+    }
+
+    pub fn fail(&self, err: crate::api::AppError) {
+        self.errors.set(err.field_errors().to_vec());
+        self.form_error.set(err.form_message());
+        focus_first_problem();
+    }
+
+    pub fn show_field_errors(&self, errors: Vec<FieldError>) {
+        self.form_error.set(None);
+        self.errors.set(errors);
+        focus_first_problem();
+    }
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Moves keyboard focus to the first invalid field, or to the form alert.
+fn focus_first_problem() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        let document = document();
+        let target = document
+            .query_selector("[aria-invalid=\"true\"]")
+            .ok()
+            .flatten()
+            .or_else(|| document.query_selector(".form-alert").ok().flatten());
+        if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// Reads the named fields of the submitted form (browser only).
+pub fn collect_fields(ev: &leptos::ev::SubmitEvent, names: &[&str]) -> HashMap<String, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+            return HashMap::new();
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return HashMap::new() };
+        names
+            .iter()
+            .filter_map(|name| data.get(name).as_string().map(|v| ((*name).to_owned(), v)))
+            .collect()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, names);
+        HashMap::new()
+    }
+}

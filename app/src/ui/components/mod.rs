@@ -1,0 +1,9 @@
+//! Components shared by pages: form fields, alerts, progressively enhanced forms.
+
+pub mod alert;
+pub mod field;
+pub mod form;
+
+pub use alert::FormAlert;
+pub use field::{Checkbox, TextField};
+pub use form::{collect_fields, FormState};

@@ -1,0 +1,4 @@
+//! Pages (one module per page or flow) and the components they share.
+
+pub mod components;
+pub mod pages;

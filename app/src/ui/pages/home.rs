@@ -1,0 +1,36 @@
+//! The home page: a welcome, and the way in for new and returning customers.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::app::SessionContext;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = expect_context::<SessionContext>();
+    view! {
+        <Title text="Welcome" />
+        <section class="panel hero">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.user.await {
+                        Ok(Some(user)) => view! {
+                            <h1>"Welcome, " {user.name}</h1>
+                            <p>"You are signed in as " <strong>{user.username}</strong> "."</p>
+                        }
+                        .into_any(),
+                        _ => view! {
+                            <h1>"Welcome to Gatehouse"</h1>
+                            <p>"Register to shop online as an individual or for your company, or sign in if you already have an account."</p>
+                            <p class="actions">
+                                <a class="button" href="/register">"Register"</a>
+                                <a class="button button-secondary" href="/login">"Sign in"</a>
+                            </p>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

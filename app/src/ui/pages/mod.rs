@@ -1,0 +1,8 @@
+//! One module per page or flow.
+
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod pending;
+pub mod register_form;
+pub mod register_list;

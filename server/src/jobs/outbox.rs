@@ -1,0 +1,283 @@
+//! The outbox dispatcher (NOT-3): claims due messages with a lease, sends them over SMTP or
+//! writes them as `.eml` files, marks them sent, or schedules a retry with backoff.
+//!
+//! Delivery is at-least-once: a crash (or a lost database) between a successful send and
+//! `mark_sent` leaves the row queued, and it is sent again once its lease expires. Every other
+//! path sends a message at most once: only queued rows are claimed, a claim is exclusive
+//! across instances, and a failed attempt never reopens a row that is already sent. Each
+//! message carries `Message-ID: <outbox id@sender domain>`, so a resend is recognisable.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use app::backend::mail::lettre::message::{Mailbox, MultiPart};
+use app::backend::mail::lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use app::backend::settings::Settings;
+use app::backend::store::outbox::{self as store, OutboxRow};
+use app::backend::{Clock, Db};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Messages claimed per batch.
+pub const BATCH_SIZE: i64 = 20;
+/// How long a claim keeps other dispatchers away from a message.
+pub const LEASE_MS: i64 = 60_000;
+/// No new send starts after this much of the lease has passed; the rest go back to the queue,
+/// so a slow server cannot make a lease expire under a message that is still to be sent.
+const LEASE_BUDGET: Duration = Duration::from_secs(40);
+/// Upper bound for one send, well inside the lease.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// Retry delays: 5 s, 10 s, 20 s … doubling, capped at an hour.
+pub const FIRST_RETRY_MS: i64 = 5_000;
+pub const MAX_RETRY_MS: i64 = 3_600_000;
+/// After this many failed attempts a message is `failed` (visible in the console, CON-6).
+pub const MAX_ATTEMPTS: i64 = 12;
+/// NOT-3: a message leaves within 10 s of its commit; polling every second keeps it well inside.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Where messages go: an SMTP server, or `.eml` files when none is configured (development).
+pub enum MailTransport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+impl MailTransport {
+    /// `GATEHOUSE_SMTP_URL` (`smtp://host:port`, plain SMTP: lettre is built without TLS) or,
+    /// when it is unset or empty, files in `GATEHOUSE_MAIL_DIR` (created if missing).
+    pub fn from_config(smtp_url: Option<&str>, mail_dir: &Path) -> anyhow::Result<Self> {
+        match smtp_url.map(str::trim).filter(|url| !url.is_empty()) {
+            Some(url) => {
+                let (host, port) = parse_smtp_url(url)?;
+                // lettre's from_url needs a TLS feature even for plain smtp://.
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                    .port(port)
+                    .timeout(Some(Duration::from_secs(15)))
+                    .build();
+                Ok(Self::Smtp(transport))
+            }
+            None => {
+                std::fs::create_dir_all(mail_dir)
+                    .with_context(|| format!("creating the mail directory {}", mail_dir.display()))?;
+                Ok(Self::Files(mail_dir.to_owned()))
+            }
+        }
+    }
+
+    /// A short description for the startup log.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Smtp(_) => "SMTP".to_owned(),
+            Self::Files(dir) => format!(".eml files in {}", dir.display()),
+        }
+    }
+
+    async fn send(&self, message: Message) -> Result<(), String> {
+        let sending = async {
+            match self {
+                Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|err| err.to_string()),
+                Self::Files(dir) => {
+                    AsyncFileTransport::<Tokio1Executor>::new(dir)
+                        .send(message)
+                        .await
+                        .map(|_| ())
+                        .map_err(|err| err.to_string())
+                }
+            }
+        };
+        tokio::time::timeout(SEND_TIMEOUT, sending)
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {} s", SEND_TIMEOUT.as_secs())))
+    }
+}
+
+/// Reads `smtp://host[:port][/]`; credentials are refused because they would cross the
+/// network in clear (SEC-7).
+fn parse_smtp_url(url: &str) -> anyhow::Result<(String, u16)> {
+    let rest = url.strip_prefix("smtp://").with_context(|| {
+        "GATEHOUSE_SMTP_URL must look like smtp://host:port (TLS schemes are not built in)".to_owned()
+    })?;
+    let authority = rest.trim_end_matches('/');
+    anyhow::ensure!(!authority.contains('@'), "GATEHOUSE_SMTP_URL must not contain credentials");
+    anyhow::ensure!(!authority.contains(['/', '?', '#']), "GATEHOUSE_SMTP_URL must be smtp://host:port");
+    let (host, port) = match authority.rsplit_once(':') {
+        // An IPv6 address without a port ends in `]`, not in a port number.
+        Some((host, port)) if !port.ends_with(']') => {
+            (host, port.parse::<u16>().with_context(|| format!("bad SMTP port {port:?}"))?)
+        }
+        _ => (authority, 25),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    anyhow::ensure!(!host.is_empty(), "GATEHOUSE_SMTP_URL has no host");
+    Ok((host.to_owned(), port))
+}
+
+/// The delay before attempt `attempts + 1`, after `attempts` failures (at least 1).
+pub fn retry_delay_ms(attempts: i64) -> i64 {
+    let doublings = (attempts - 1).clamp(0, 20) as u32;
+    FIRST_RETRY_MS.saturating_mul(1_i64 << doublings).min(MAX_RETRY_MS)
+}
+
+/// Sends the outbox. Several dispatchers (one per server instance) may share a database.
+pub struct Dispatcher {
+    db: Db,
+    transport: MailTransport,
+    clock: Arc<dyn Clock>,
+}
+
+struct Batch {
+    claimed: usize,
+    sent: usize,
+}
+
+impl Dispatcher {
+    pub fn new(db: Db, transport: MailTransport, clock: Arc<dyn Clock>) -> Self {
+        Self { db, transport, clock }
+    }
+
+    /// Sends one batch of due messages; returns how many were delivered.
+    pub async fn run_once(&self) -> anyhow::Result<usize> {
+        Ok(self.run_batch().await?.sent)
+    }
+
+    async fn run_batch(&self) -> anyhow::Result<Batch> {
+        // Read every batch, so a changed sender address applies without a restart.
+        let settings = {
+            let mut conn = self.db.pool().acquire().await?;
+            Settings::load(&mut conn).await?
+        };
+        // Checked before claiming: a bad setting is not the messages' fault and must not use
+        // up their attempts.
+        let from: Mailbox = settings
+            .sender_address
+            .parse()
+            .context("the sender_address setting is not a valid e-mail address")?;
+        let rows = store::claim_due(&self.db, self.clock.now_ms(), LEASE_MS, BATCH_SIZE).await?;
+        let started = Instant::now();
+        let mut sent = 0;
+        for (index, row) in rows.iter().enumerate() {
+            if started.elapsed() >= LEASE_BUDGET {
+                self.release(&rows[index..]).await?;
+                break;
+            }
+            if self.deliver(row, &from).await? {
+                sent += 1;
+            }
+        }
+        Ok(Batch { claimed: rows.len(), sent })
+    }
+
+    /// One message: send, then record the outcome. `Ok(true)` when it was delivered; `Err`
+    /// only when the outcome could not be recorded.
+    async fn deliver(&self, row: &OutboxRow, from: &Mailbox) -> anyhow::Result<bool> {
+        let outcome = match build_message(row, from) {
+            Ok(message) => self.transport.send(message).await.map_err(Failure::Transient),
+            Err(failure) => Err(failure),
+        };
+        let mut conn = self.db.pool().acquire().await?;
+        match outcome {
+            Ok(()) => {
+                store::mark_sent(&mut conn, &row.id, self.clock.now_ms()).await?;
+                tracing::info!(outbox_id = %row.id, template = %row.template, attempts = row.attempts + 1, "mail sent");
+                Ok(true)
+            }
+            Err(failure) => {
+                let attempts = row.attempts + 1;
+                let (give_up, error) = match failure {
+                    Failure::Permanent(error) => (true, error),
+                    Failure::Transient(error) => (attempts >= MAX_ATTEMPTS, error),
+                };
+                let next_attempt_at = self.clock.now_ms() + retry_delay_ms(attempts);
+                store::mark_attempt_failed(&mut conn, &row.id, attempts, next_attempt_at, &error, give_up).await?;
+                if give_up {
+                    tracing::error!(outbox_id = %row.id, template = %row.template, attempts, %error, "mail failed; giving up");
+                } else {
+                    tracing::warn!(outbox_id = %row.id, template = %row.template, attempts, %error, "mail attempt failed; will retry");
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    async fn release(&self, rows: &[OutboxRow]) -> anyhow::Result<()> {
+        let mut conn = self.db.pool().acquire().await?;
+        for row in rows {
+            store::release(&mut conn, &row.id).await?;
+        }
+        tracing::info!(released = rows.len(), "lease budget used up; messages returned to the queue");
+        Ok(())
+    }
+
+    /// Runs batches until `shutdown` turns true (or its sender is dropped): at once again after
+    /// a full batch, so a backlog drains quickly, otherwise every `POLL_INTERVAL`.
+    pub fn spawn(self, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            tracing::info!(transport = %self.transport.describe(), "mail dispatcher started");
+            while !*shutdown.borrow() {
+                let full_batch = match self.run_batch().await {
+                    Ok(batch) => batch.claimed as i64 >= BATCH_SIZE,
+                    Err(err) => {
+                        tracing::warn!(error = %format!("{err:#}"), "mail dispatcher batch failed");
+                        false
+                    }
+                };
+                if full_batch {
+                    continue;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(POLL_INTERVAL) => {}
+                    changed = shutdown.changed() => {
+                        if changed.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+            tracing::info!("mail dispatcher stopped");
+        })
+    }
+}
+
+enum Failure {
+    /// Can never succeed (e.g. an unparsable recipient): give up at once.
+    Permanent(String),
+    /// Server down, refused, timed out: try again later.
+    Transient(String),
+}
+
+fn build_message(row: &OutboxRow, from: &Mailbox) -> Result<Message, Failure> {
+    let to: Mailbox =
+        row.recipient.parse().map_err(|err| Failure::Permanent(format!("invalid recipient address: {err}")))?;
+    Message::builder()
+        .message_id(Some(format!("<{}@{}>", row.id, from.email.domain())))
+        .from(from.clone())
+        .to(to)
+        .subject(row.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(row.text_body.clone(), row.html_body.clone()))
+        .map_err(|err| Failure::Permanent(format!("message could not be built: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour() {
+        assert_eq!(retry_delay_ms(1), 5_000);
+        assert_eq!(retry_delay_ms(2), 10_000);
+        assert_eq!(retry_delay_ms(4), 40_000);
+        assert_eq!(retry_delay_ms(11), MAX_RETRY_MS);
+        assert_eq!(retry_delay_ms(100), MAX_RETRY_MS);
+    }
+
+    #[test]
+    fn smtp_urls_are_plain_host_and_port() {
+        assert_eq!(parse_smtp_url("smtp://127.0.0.1:1025").unwrap(), ("127.0.0.1".to_owned(), 1025));
+        assert_eq!(parse_smtp_url("smtp://mail.example/").unwrap(), ("mail.example".to_owned(), 25));
+        assert_eq!(parse_smtp_url("smtp://[::1]:2525").unwrap(), ("::1".to_owned(), 2525));
+        assert!(parse_smtp_url("smtps://mail.example:465").is_err());
+        assert!(parse_smtp_url("smtp://user:secret@mail.example:25").is_err());
+        assert!(parse_smtp_url("smtp://mail.example:port").is_err());
+    }
+}

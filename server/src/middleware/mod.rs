@@ -1,0 +1,8 @@
+//! HTTP middleware: request IDs, client address, CSRF origin check, rate limits, security
+//! headers. Each is an `axum::middleware::from_fn` so the order reads top-down in startup.rs.
+
+pub mod client_ip;
+pub mod csrf;
+pub mod rate_limit;
+pub mod request_id;
+pub mod security_headers;

@@ -1,0 +1,199 @@
+//! `Application::build(config)`: database, bootstrap data, router and layers, listener. Tests
+//! bind port 0 and read the port back (STYLE.md "Startup is testable").
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::routing::{get, post};
+use axum::{middleware, Extension, Router};
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::api::ssr::RequestRef;
+use app::backend::password::PasswordHasher;
+use app::backend::services::bootstrap;
+use app::backend::settings::Settings;
+use app::backend::state::NoDirectory;
+use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
+
+use crate::config::Config;
+use crate::middleware::{client_ip, csrf, rate_limit, request_id, security_headers};
+use crate::session_store::DbSessionStore;
+use crate::{background, forms, health};
+
+pub const SESSION_COOKIE: &str = "gatehouse_session";
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    config: Config,
+}
+
+/// What every Leptos render and server function gets: the state, and this response's CSP
+/// nonce for the hydration scripts.
+pub fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(nonce) = parts.extensions.get::<security_headers::CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            }
+        }
+    }
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database_url).await.context("could not open the database")?;
+        db.migrate().await.context("could not migrate the database")?;
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let state = AppState {
+            db,
+            clock,
+            hasher: PasswordHasher::new(cores),
+            config: Arc::new(AppConfig { public_url: config.public_url.clone(), ip_rate_limit: config.ip_rate_limit }),
+            directory: Arc::new(NoDirectory),
+        };
+        let admin_password = config.admin_password.as_ref().map(|s| s.expose().to_owned());
+        if let Some(generated) = bootstrap::ensure_merchant_admin(&state, admin_password.as_deref()).await? {
+            // OPS-5: shown once, on the console only, never in structured logs; it must be
+            // changed at first sign-in (LOG-3).
+            eprintln!("\n  Merchant admin created. Username: admin  First password: {generated}\n  (Set GATEHOUSE_ADMIN_PASSWORD to choose it. It must be changed at first sign-in.)\n");
+        }
+        if config.demo_data && bootstrap::load_demo_data(&state).await? {
+            tracing::info!("demo data loaded");
+        }
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .with_context(|| format!("could not listen on {}", config.site_addr))?;
+        let router = router(state.clone(), &config).await?;
+        Ok(Self { listener, router, state, config })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C / SIGTERM, with the background jobs unless `GATEHOUSE_JOBS=off`.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let jobs = if self.config.run_jobs { background::spawn_all(&self.state, &self.config, stopped)? } else { Vec::new() };
+        tracing::info!(address = %self.listener.local_addr()?, "Gatehouse is listening");
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        let _ = stop.send(true);
+        for job in jobs {
+            let _ = job.await;
+        }
+        self.state.db.close().await;
+        Ok(())
+    }
+
+    /// Serves in the background (tests).
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let _ = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).await;
+        })
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") => Env::DEV,
+        _ => Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name("gatehouse")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .env(env)
+        .build()
+}
+
+async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
+    let options = leptos_options(config);
+    let settings = {
+        let mut conn = state.db.pool().acquire().await?;
+        Settings::load(&mut conn).await?
+    };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(settings.session_idle_minutes)));
+
+    let routes = generate_route_list(app::App);
+    let context = leptos_context(state.clone());
+    let shell_options = options.clone();
+    let limits = config.ip_rate_limit.then(rate_limit::Limits::default);
+    if let Some(limits) = &limits {
+        background::spawn_limit_shrinker(limits.clone());
+    }
+
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/logout", post(forms::logout))
+        .route("/login", post(forms::login))
+        .route("/register/{type_key}", post(forms::register))
+        .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
+        .with_state(options.clone());
+
+    let layers = ServiceBuilder::new()
+        .layer(middleware::from_fn(request_id::assign))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let reference = request.extensions().get::<RequestRef>().map(|r| r.0.as_str()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(middleware::from_fn(security_headers::apply))
+        .layer(Extension(state))
+        .layer(Extension(options))
+        .layer(Extension(client_ip::TrustedProxies(Arc::new(config.trusted_proxies.clone()))))
+        .layer(Extension(csrf::AllowedOrigin(config.public_url.clone())))
+        .layer(middleware::from_fn(client_ip::assign))
+        .layer(middleware::from_fn(csrf::check))
+        .into_inner();
+    let router = router.layer(sessions).layer(CompressionLayer::new());
+    let router = match limits {
+        Some(limits) => router.layer(middleware::from_fn(rate_limit::limit)).layer(Extension(limits)),
+        None => router,
+    };
+    Ok(router.layer(layers))
+}
