@@ -9,7 +9,7 @@ use crate::api::auth::current_user::current_user;
 use crate::api::types::SessionUser;
 use crate::api::AppError;
 use crate::ui::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, pending::PendingPage, register_form::RegisterFormPage,
+    home::HomePage, login::LoginPage, not_found::NotFound, pending::PendingPage, register_complete::RegisterCompletePage, register_form::RegisterFormPage,
     register_list::RegisterListPage,
 };
 
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterListPage ssr=SsrMode::Async />
                     <Route path=path!("/register/pending") view=PendingPage ssr=SsrMode::Async />
+                    <Route path=path!("/register/complete") view=RegisterCompletePage ssr=SsrMode::Async />
                     <Route path=path!("/register/:type_key") view=RegisterFormPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>

@@ -434,9 +434,12 @@ fn every_template_renders_completely_and_escapes_html() {
         }
         assert!(!message.subject.contains('\n') && !message.subject.is_empty());
         assert!(!message.html.contains("<script>"), "{}: HTML must escape names", message.template);
-        assert!(message.html.contains("&lt;script&gt;"), "{}", message.template);
         assert!(message.html.contains(r#"<html lang="en">"#));
-        assert!(message.text.contains(evil), "{}: the text part is not HTML", message.template);
+        // Forgot-login mail greets no one by name; every other one shows a chosen name.
+        if message.template != "forgot_login" {
+            assert!(message.html.contains("&lt;script&gt;"), "{}", message.template);
+            assert!(message.text.contains(evil), "{}: the text part is not HTML", message.template);
+        }
         for fact in ["Gatehouse Store", "support@gatehouse.example"] {
             assert!(message.text.contains(fact) && message.html.contains(fact), "{}", message.template);
         }

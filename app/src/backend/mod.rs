@@ -10,6 +10,7 @@ pub mod services;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod testing;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use db::{Db, DbKind};

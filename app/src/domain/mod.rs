@@ -1,6 +1,7 @@
 //! The nouns and rules of SPEC.md, free of I/O: compiles for the server and for the browser.
 
 pub mod checkbox;
+pub mod company;
 pub mod country;
 pub mod email;
 pub mod field;
@@ -14,6 +15,7 @@ pub mod registry_id;
 pub mod safe_ref;
 pub mod username;
 
+pub use company::{validate_company, CompanyDetails};
 pub use country::{CountryCode, CountryCodeError, COUNTRIES};
 pub use email::{Email, EmailError};
 pub use field::{message_for, FieldError, FieldErrors};

@@ -1,5 +1,6 @@
 //! Registration server functions (REG).
 
+pub mod confirmation;
 pub mod form_info;
 pub mod listing;
 pub mod submit;

@@ -21,6 +21,7 @@ pub async fn submit_registration(
 }
 
 pub const PENDING_PATH: &str = "/register/pending";
+pub const COMPLETE_PATH: &str = "/register/complete";
 
 #[cfg(feature = "ssr")]
 pub async fn handle(
@@ -49,5 +50,10 @@ pub async fn handle(
             AppError::Internal { reference: reference.clone() }
         })?;
     tracing::info!(reference = %reference, user_id = %registered.user_id, "registered and signed in");
-    Ok(landing(ref_))
+    let next = landing(ref_);
+    if registered.registry_id.is_some() {
+        // REG-6: a new company first sees its Registry ID, then continues to `ref`.
+        return Ok(format!("{COMPLETE_PATH}?ref={}", crate::ui::pages::register_list::urlencode(&next)));
+    }
+    Ok(next)
 }

@@ -9,11 +9,11 @@ use crate::backend::mail;
 use crate::backend::password::CommonPasswordList;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::{accounts, audit, organizations, persons, requests, user_types, users};
+use crate::backend::store::{accounts, audit, organizations, persons, requests, roles, user_types, users};
 use crate::backend::store::persons::PreferenceSource;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::users::{NewUser, UserStatus};
-use crate::domain::{FieldError, IndividualForm, IndividualRegistration, Language, RegistryId};
+use crate::domain::{validate_company, CompanyDetails, FieldError, IndividualForm, IndividualRegistration, Language, RegistryId};
 
 pub const USERNAME_TAKEN: &str = "Username already used";
 
@@ -70,6 +70,7 @@ pub async fn register(state: &AppState, type_key: &str, fields: &Fields, languag
     match user_type.kind.as_str() {
         "individual" => register_individual(state, &user_type, &settings, fields, language).await,
         "company_business" | "partner_business" => register_business(state, &user_type, &settings, fields, language).await,
+        "company_admin" | "partner_admin" => register_company(state, &user_type, &settings, fields, language).await,
         _ => Err(ServiceError::NotFound),
     }
 }
@@ -185,33 +186,41 @@ async fn queue_received_mail(
     Ok(())
 }
 
-/// REG-5: an individual. With no approval the user is active at once and gets an account;
-/// with an approval definition the user waits, reserved, as pending (REG-8, REG-13).
-async fn register_individual(
-    state: &AppState,
-    user_type: &UserType,
-    settings: &Settings,
-    fields: &Fields,
-    language: Language,
-) -> Result<Registered, ServiceError> {
-    let r = validate_person(state, settings, fields, Vec::new(), false).await?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
-    let needs_approval = user_type.approval_definition_id.is_some();
-    let now = state.now_ms();
+/// Who the new user is and what the registration created for them (REJ-1 needs to know).
+struct NewRegistrant<'a> {
+    user_type: &'a UserType,
+    person_id: &'a str,
+    organization_id: Option<&'a str>,
+    contact_id: Option<&'a str>,
+    created_organization_id: Option<&'a str>,
+    registry_id: Option<&'a str>,
+}
 
-    let mut tx = state.db.begin().await?;
-    let person_id = insert_person(&mut tx, &r, language, "personal", now).await?;
+/// The part every registration shares, inside the caller's transaction: the user (reserving the
+/// username, REG-8), the opt-in (REG-11), then either a pending request (REG-13) or immediate
+/// activation (roles, sites), the e-mail (NOT-1) and the audit row (CON-5).
+async fn add_user(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    r: &IndividualRegistration,
+    hash: &str,
+    who: &NewRegistrant<'_>,
+    language: Language,
+    now: i64,
+) -> Result<Registered, ServiceError> {
+    let needs_approval = who.user_type.approval_definition_id.is_some();
     let lower = r.username.lower();
     let user_id = users::insert(
-        &mut tx,
+        conn,
         &NewUser {
-            person_id: &person_id,
-            user_type_id: Some(&user_type.id),
-            organization_id: None,
-            contact_id: None,
+            person_id: who.person_id,
+            user_type_id: Some(&who.user_type.id),
+            organization_id: who.organization_id,
+            contact_id: who.contact_id,
             username: r.username.as_str(),
             lower_username: &lower,
-            password_hash: hash.as_str(),
+            password_hash: hash,
             status: if needs_approval { UserStatus::Pending } else { UserStatus::Active },
             is_merchant_admin: false,
             must_change_password: false,
@@ -221,34 +230,37 @@ async fn register_individual(
     )
     .await
     .map_err(username_taken)?;
-    record_opt_in(&mut tx, &person_id, &user_id, r.marketing_opt_in, now).await?;
-    if let Some(definition_id) = &user_type.approval_definition_id {
-        let step_count = requests::step_count(&mut tx, definition_id).await?;
+    record_opt_in(conn, who.person_id, &user_id, r.marketing_opt_in, now).await?;
+    if let Some(definition_id) = &who.user_type.approval_definition_id {
+        let step_count = requests::step_count(conn, definition_id).await?;
         requests::insert(
-            &mut tx,
+            conn,
             &requests::NewRequest {
                 kind: "registration",
                 user_id: &user_id,
-                organization_id: None,
-                user_type_id: Some(&user_type.id),
+                organization_id: who.organization_id,
+                user_type_id: Some(&who.user_type.id),
                 enrollment_id: None,
                 definition_id,
                 step_count,
                 is_partial: false,
                 is_online_access: false,
-                created_person_id: Some(&person_id),
-                created_contact_id: None,
-                created_organization_id: None,
+                created_person_id: Some(who.person_id),
+                created_contact_id: who.contact_id,
+                created_organization_id: who.created_organization_id,
             },
             now,
         )
         .await?;
     } else {
-        open_individual_account(&mut tx, &person_id, &user_id, now).await?;
+        for role_id in user_types::role_ids(conn, &who.user_type.id).await? {
+            roles::grant(conn, &user_id, &role_id, None, now).await?;
+        }
+        roles::grant_sites_for_roles(conn, &user_id, now).await?;
     }
-    queue_received_mail(state, &mut tx, settings, &r, language, needs_approval, None, now).await?;
+    queue_received_mail(state, conn, settings, r, language, needs_approval, who.registry_id, now).await?;
     audit::append(
-        &mut tx,
+        conn,
         &audit::AuditEntry {
             actor_user_id: Some(&user_id),
             action: "registration.submitted",
@@ -261,20 +273,72 @@ async fn register_individual(
         now,
     )
     .await?;
+    Ok(Registered { user_id, needs_approval, registry_id: who.registry_id.map(str::to_owned) })
+}
+
+/// REG-5: an individual. With no approval the user is active at once and gets an account;
+/// with an approval definition the user waits, reserved, as pending (REG-8, REG-13).
+async fn register_individual(
+    state: &AppState,
+    user_type: &UserType,
+    settings: &Settings,
+    fields: &Fields,
+    language: Language,
+) -> Result<Registered, ServiceError> {
+    let r = validate_person(state, settings, fields, Vec::new(), false).await?;
+    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let now = state.now_ms();
+    let mut tx = state.db.begin().await?;
+    let person_id = insert_person(&mut tx, &r, language, "personal", now).await?;
+    let who = NewRegistrant {
+        user_type,
+        person_id: &person_id,
+        organization_id: None,
+        contact_id: None,
+        created_organization_id: None,
+        registry_id: None,
+    };
+    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
+    if !registered.needs_approval {
+        open_individual_account(&mut tx, &person_id, &registered.user_id, now).await?;
+    }
     tx.commit().await?;
-    Ok(Registered { user_id, needs_approval, registry_id: None })
+    Ok(registered)
 }
 
 /// An individual's own account (REG-4 "account on approval"), assigned as primary.
 pub(crate) async fn open_individual_account(conn: &mut AnyConnection, person_id: &str, user_id: &str, now: i64) -> Result<String, ServiceError> {
+    open_account(conn, accounts::Owner::Person(person_id), false, Some(user_id), now).await
+}
+
+/// A new account with a fresh number (retried on the rare collision), optionally assigned as
+/// the user's primary account.
+pub(crate) async fn open_account(
+    conn: &mut AnyConnection,
+    owner: accounts::Owner<'_>,
+    company_primary: bool,
+    assign_to: Option<&str>,
+    now: i64,
+) -> Result<String, ServiceError> {
     for _ in 0..5 {
         let number = accounts::generate_account_number();
-        match accounts::insert(conn, accounts::Owner::Person(person_id), &number, false, None, now).await {
+        let owner = match &owner {
+            accounts::Owner::Person(p) => accounts::Owner::Person(p),
+            accounts::Owner::Organization(o) => accounts::Owner::Organization(o),
+        };
+        // A savepoint, so a collision does not abort the surrounding transaction (PostgreSQL).
+        sqlx::query("SAVEPOINT open_account").execute(&mut *conn).await?;
+        match accounts::insert(conn, owner, &number, company_primary, None, now).await {
             Ok(account_id) => {
-                accounts::assign(conn, user_id, &account_id, true, now).await?;
+                sqlx::query("RELEASE SAVEPOINT open_account").execute(&mut *conn).await?;
+                if let Some(user_id) = assign_to {
+                    accounts::assign(conn, user_id, &account_id, true, now).await?;
+                }
                 return Ok(account_id);
             }
-            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) if is_unique_violation(&e) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT open_account").execute(&mut *conn).await?;
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -306,7 +370,8 @@ async fn register_business(
             match organizations::find_by_registry_id(&mut conn, registry_id.as_str()).await? {
                 Some(org) if org.status == "active" && (org.is_partner != 0) == wants_partner => Some(org),
                 _ => {
-                    errors.push(FieldError::new("registry_id", "We could not find an active company with this Registry ID"));
+                    let kind = if wants_partner { "partner" } else { "company" };
+                    errors.push(FieldError::new("registry_id", format!("We could not find an active {kind} with this Registry ID")));
                     None
                 }
             }
@@ -315,70 +380,94 @@ async fn register_business(
     let r = validate_person(state, settings, fields, errors, settings.mandate_business_phone).await?;
     let organization = organization.ok_or_else(|| ServiceError::Internal("organization missing after validation".into()))?;
     let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
-    let needs_approval = user_type.approval_definition_id.is_some();
     let now = state.now_ms();
-
     let mut tx = state.db.begin().await?;
     let person_id = insert_person(&mut tx, &r, language, "business", now).await?;
     let contact_id = organizations::insert_contact(&mut tx, &person_id, &organization.id, "employee_of", None, now).await?;
-    let lower = r.username.lower();
-    let user_id = users::insert(
-        &mut tx,
-        &NewUser {
-            person_id: &person_id,
-            user_type_id: Some(&user_type.id),
-            organization_id: Some(&organization.id),
-            contact_id: Some(&contact_id),
-            username: r.username.as_str(),
-            lower_username: &lower,
-            password_hash: hash.as_str(),
-            status: if needs_approval { UserStatus::Pending } else { UserStatus::Active },
-            is_merchant_admin: false,
-            must_change_password: false,
-            start_at: (!needs_approval).then_some(now),
-        },
-        now,
-    )
-    .await
-    .map_err(username_taken)?;
-    record_opt_in(&mut tx, &person_id, &user_id, r.marketing_opt_in, now).await?;
-    if let Some(definition_id) = &user_type.approval_definition_id {
-        let step_count = requests::step_count(&mut tx, definition_id).await?;
-        requests::insert(
-            &mut tx,
-            &requests::NewRequest {
-                kind: "registration",
-                user_id: &user_id,
-                organization_id: Some(&organization.id),
-                user_type_id: Some(&user_type.id),
-                enrollment_id: None,
-                definition_id,
-                step_count,
-                is_partial: false,
-                is_online_access: false,
-                created_person_id: Some(&person_id),
-                created_contact_id: Some(&contact_id),
-                created_organization_id: None,
-            },
-            now,
-        )
-        .await?;
-    }
-    queue_received_mail(state, &mut tx, settings, &r, language, needs_approval, None, now).await?;
-    audit::append(
-        &mut tx,
-        &audit::AuditEntry {
-            actor_user_id: Some(&user_id),
-            action: "registration.submitted",
-            subject_type: "user",
-            subject_id: &user_id,
-            before: None,
-            after: Some(if needs_approval { "pending" } else { "active" }),
-            justification: None,
-        },
-        now,
-    )
-    .await?;
+    let who = NewRegistrant {
+        user_type,
+        person_id: &person_id,
+        organization_id: Some(&organization.id),
+        contact_id: Some(&contact_id),
+        created_organization_id: None,
+        registry_id: None,
+    };
+    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
     tx.commit().await?;
-    Ok(Registered { user_id, needs_approval, registry_id: None })
+    Ok(registered)
+}
+
+/// REG-6: a new company (or partner) and its first user, a primary user. The organization gets
+/// a unique Registry ID, its first financial account (the company's primary account), and the
+/// address with both billing and shipping usages.
+async fn register_company(
+    state: &AppState,
+    user_type: &UserType,
+    settings: &Settings,
+    fields: &Fields,
+    language: Language,
+) -> Result<Registered, ServiceError> {
+    let is_partner = user_type.kind == "partner_admin";
+    let company = validate_company(|name| field(fields, name).to_owned(), settings.mandate_business_phone);
+    let errors = company.as_ref().err().cloned().unwrap_or_default();
+    let r = validate_person(state, settings, fields, errors, false).await?;
+    let company = company.map_err(ServiceError::Validation)?;
+    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let now = state.now_ms();
+    let mut tx = state.db.begin().await?;
+    let (organization_id, registry_id) = insert_organization(&mut tx, &company, is_partner, now).await?;
+    if let Some(phone) = &company.phone {
+        organizations::add_phone(&mut tx, &organization_id, phone.as_str(), &phone.digits(), now).await?;
+    }
+    let address = organizations::NewAddress {
+        line1: &company.address_line1,
+        line2: company.address_line2.as_deref(),
+        city: &company.city,
+        region: company.region.as_deref(),
+        postal_code: company.postal_code.as_str(),
+        country: company.country.as_str(),
+    };
+    organizations::add_address(&mut tx, &organization_id, &address, &["billing", "shipping"], now).await?;
+    let person_id = insert_person(&mut tx, &r, language, "business", now).await?;
+    let contact_id = organizations::insert_contact(&mut tx, &person_id, &organization_id, "employee_of", None, now).await?;
+    let who = NewRegistrant {
+        user_type,
+        person_id: &person_id,
+        organization_id: Some(&organization_id),
+        contact_id: Some(&contact_id),
+        created_organization_id: Some(&organization_id),
+        registry_id: Some(&registry_id),
+    };
+    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
+    let assign_to = (!registered.needs_approval).then_some(registered.user_id.as_str());
+    open_account(&mut tx, accounts::Owner::Organization(&organization_id), true, assign_to, now).await?;
+    tx.commit().await?;
+    Ok(registered)
+}
+
+/// Inserts the organization with a fresh Registry ID, retrying the rare collision.
+async fn insert_organization(
+    conn: &mut AnyConnection,
+    company: &CompanyDetails,
+    is_partner: bool,
+    now: i64,
+) -> Result<(String, String), ServiceError> {
+    use rand::RngCore;
+    for _ in 0..5 {
+        let mut bytes = [0_u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let registry_id = RegistryId::from_random_bytes(bytes);
+        sqlx::query("SAVEPOINT new_organization").execute(&mut *conn).await?;
+        match organizations::insert(conn, registry_id.as_str(), company.name.as_str(), is_partner, now).await {
+            Ok(id) => {
+                sqlx::query("RELEASE SAVEPOINT new_organization").execute(&mut *conn).await?;
+                return Ok((id, registry_id.as_str().to_owned()));
+            }
+            Err(e) if is_unique_violation(&e) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT new_organization").execute(&mut *conn).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ServiceError::Internal("could not allocate a Registry ID".into()))
 }

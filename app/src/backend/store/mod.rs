@@ -7,6 +7,7 @@ pub mod outbox;
 pub mod organizations;
 pub mod persons;
 pub mod requests;
+pub mod roles;
 pub mod sessions;
 pub mod throttle;
 pub mod user_types;

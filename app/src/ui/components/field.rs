@@ -65,3 +65,48 @@ pub fn Checkbox(label: &'static str, name: &'static str, #[prop(optional)] check
         </div>
     }
 }
+
+/// A labelled `<select>` with its error tied to it, like `TextField`.
+#[component]
+pub fn SelectField(
+    state: FormState,
+    label: &'static str,
+    name: &'static str,
+    /// (value, text) pairs; the first may be a ("", "Choose …") placeholder.
+    options: Vec<(String, String)>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] selected: String,
+    #[prop(default = "off")] autocomplete: &'static str,
+) -> impl IntoView {
+    let error = move || state.error_for(name);
+    let error_id = format!("{name}-error");
+    let described_by = {
+        let error_id = error_id.clone();
+        move || error().map(|_| error_id.clone())
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error().is_some()>
+            <label for=name>
+                {label}
+                {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+            </label>
+            <select
+                id=name
+                name=name
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || error().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}

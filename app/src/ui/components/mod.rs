@@ -5,5 +5,5 @@ pub mod field;
 pub mod form;
 
 pub use alert::FormAlert;
-pub use field::{Checkbox, TextField};
+pub use field::{Checkbox, SelectField, TextField};
 pub use form::{collect_fields, FormState};

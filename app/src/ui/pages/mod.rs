@@ -4,5 +4,6 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod pending;
+pub mod register_complete;
 pub mod register_form;
 pub mod register_list;

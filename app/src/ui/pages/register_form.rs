@@ -16,10 +16,13 @@ use crate::api::register::submit::submit_registration;
 use crate::api::types::RegistrationFormInfo;
 use crate::api::AppError;
 use crate::app::SessionContext;
-use crate::domain::{safe_ref, FieldError, IndividualForm, NoCommonList, PasswordPolicy, RegistryId};
-use crate::ui::components::{collect_fields, Checkbox, FormAlert, FormState, TextField};
+use crate::domain::{
+    safe_ref, validate_company, FieldError, IndividualForm, NoCommonList, PasswordPolicy, RegistryId, COUNTRIES,
+};
+use crate::ui::components::{collect_fields, Checkbox, FormAlert, FormState, SelectField, TextField};
 
 const FIELDS: &[&str] = &[
+    "company_name", "address_line1", "address_line2", "city", "region", "postal_code", "country", "company_phone",
     "registry_id", "first_name", "last_name", "email", "phone", "username", "password", "password_confirm",
     "marketing_opt_in",
 ];
@@ -55,6 +58,11 @@ fn check_in_browser(fields: &HashMap<String, String>, policy: &PasswordPolicy, i
             errors.push(FieldError::new("registry_id", e.to_string()));
         }
     }
+    if info.is_company {
+        if let Err(mut more) = validate_company(|name| get(name), info.company_phone_required) {
+            errors.append(&mut more);
+        }
+    }
     if info.phone_required && get("phone").trim().is_empty() {
         errors.push(FieldError::new("phone", "Enter a business phone number"));
     }
@@ -77,7 +85,9 @@ fn check_in_browser(fields: &HashMap<String, String>, policy: &PasswordPolicy, i
 #[derive(Clone, Copy)]
 struct FormFlags {
     is_business: bool,
+    is_company: bool,
     phone_required: bool,
+    company_phone_required: bool,
 }
 
 #[component]
@@ -86,7 +96,13 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
     let session = expect_context::<SessionContext>();
     let navigate = use_navigate();
     let is_business = matches!(info.kind.as_str(), "company_business" | "partner_business");
-    let flags = FormFlags { is_business, phone_required: is_business && info.mandate_business_phone };
+    let is_company = matches!(info.kind.as_str(), "company_admin" | "partner_admin");
+    let flags = FormFlags {
+        is_business,
+        is_company,
+        phone_required: is_business && info.mandate_business_phone,
+        company_phone_required: is_company && info.mandate_business_phone,
+    };
     let policy = PasswordPolicy { min_length: info.password_min_length, hard_to_guess: info.password_hard_to_guess };
     let action = match ref_.as_deref().map(safe_ref) {
         Some(r) if r != "/" => format!("/register/{}?ref={}", info.key, urlencode(&r)),
@@ -134,6 +150,7 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
                     <TextField state label="Registry ID" name="registry_id" required=true
                         hint="Your company's Registry ID, like R-7K4Q2M" value=state.value("registry_id") />
                 })}
+                {is_company.then(|| view! { <CompanyFields state phone_required=flags.company_phone_required /> })}
                 <TextField state label="First name" name="first_name" required=true autocomplete="given-name" value=state.value("first_name") />
                 <TextField state label="Last name" name="last_name" required=true autocomplete="family-name" value=state.value("last_name") />
                 <TextField state label="Email" name="email" input_type="email" required=true autocomplete="email" value=state.value("email") />
@@ -149,5 +166,26 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
                 </div>
             </form>
         </section>
+    }
+}
+
+/// REG-6: the company, its address (billing and shipping) and its phone (REG-10).
+#[component]
+fn CompanyFields(state: FormState, phone_required: bool) -> impl IntoView {
+    let countries: Vec<(String, String)> = std::iter::once((String::new(), "Choose a country".to_owned()))
+        .chain(COUNTRIES.iter().map(|(code, name)| ((*code).to_owned(), (*name).to_owned())))
+        .collect();
+    view! {
+        <fieldset class="group">
+            <legend>"Your company"</legend>
+            <TextField state label="Company name" name="company_name" required=true autocomplete="organization" value=state.value("company_name") />
+            <TextField state label="Address line 1" name="address_line1" required=true autocomplete="address-line1" value=state.value("address_line1") />
+            <TextField state label="Address line 2" name="address_line2" autocomplete="address-line2" value=state.value("address_line2") />
+            <TextField state label="City" name="city" required=true autocomplete="address-level2" value=state.value("city") />
+            <TextField state label="State/Province" name="region" autocomplete="address-level1" value=state.value("region") />
+            <TextField state label="Postal code" name="postal_code" required=true autocomplete="postal-code" value=state.value("postal_code") />
+            <SelectField state label="Country" name="country" required=true autocomplete="country" options=countries selected=state.value("country") />
+            <TextField state label="Company phone" name="company_phone" input_type="tel" required=phone_required autocomplete="tel" value=state.value("company_phone") />
+        </fieldset>
     }
 }

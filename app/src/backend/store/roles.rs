@@ -1,0 +1,50 @@
+//! Role grants and the site access that follows them (ADM-5: a user's initial sites are those
+//! whose required role the user holds).
+
+use sqlx::AnyConnection;
+
+use crate::backend::new_id;
+
+pub async fn grant(conn: &mut AnyConnection, user_id: &str, role_id: &str, granted_by: Option<&str>, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO user_roles (id, user_id, role_id, start_at, end_at, justification, granted_by, created_at) \
+         VALUES ($1, $2, $3, NULL, NULL, NULL, $4, $5) ON CONFLICT (user_id, role_id) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(user_id)
+    .bind(role_id)
+    .bind(granted_by)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives the user every active site whose required role they now hold.
+pub async fn grant_sites_for_roles(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO user_sites (user_id, site_id, created_at) \
+         SELECT $1, s.id, $2 FROM sites s JOIN user_roles ur ON ur.role_id = s.required_role_id \
+         WHERE ur.user_id = $1 AND s.is_active = 1 \
+         ON CONFLICT (user_id, site_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The permission codes a user holds now through roles in force (dates respected, CON-3).
+pub async fn permissions_of(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT rp.permission_code FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id \
+         WHERE ur.user_id = $1 AND (ur.start_at IS NULL OR ur.start_at <= $2) AND (ur.end_at IS NULL OR ur.end_at >= $2) \
+         ORDER BY rp.permission_code",
+    )
+    .bind(user_id)
+    .bind(now_ms)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(c,)| c).collect())
+}

@@ -1,0 +1,188 @@
+//! Test support: the databases every use-case and HTTP test runs on (DESIGN.md "Testing") —
+//! a fresh in-memory SQLite always, and a brand-new PostgreSQL database per test when
+//! `TEST_DATABASE_URL` is set, which `CI=true` requires (OPS-2: the suite fails, never skips).
+//!
+//! ```ignore
+//! for_each_database(|db| async move {
+//!     let state = migrated_state(&db.url, TestClock::at(T0)).await;
+//!     assert!(…, "{}", db.label);
+//! })
+//! .await;
+//! ```
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{AnyConnection, Connection, Executor};
+
+use super::clock::TestClock;
+use super::db::Db;
+use super::password::PasswordHasher;
+use super::services::Fields;
+use super::state::{AppConfig, AppState, NoDirectory};
+
+/// One database a test runs on. A PostgreSQL database is dropped (best effort) when this is.
+pub struct TestDb {
+    /// A URL for `Db::connect` or `Config::for_tests`.
+    pub url: String,
+    /// `"sqlite"` or `"postgres"`, for assertion messages.
+    pub label: &'static str,
+    /// The maintenance URL and the database name to drop afterwards (PostgreSQL only).
+    created: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for TestDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestDb").field("label", &self.label).finish_non_exhaustive()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((maintenance_url, name)) = self.created.take() else { return };
+        // Drop runs inside the test's runtime, which cannot be blocked on; a thread with its own
+        // runtime does the async work. FORCE ends connections the test's pool still holds.
+        let dropping = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async move {
+                let Ok(mut conn) = AnyConnection::connect(&maintenance_url).await else { return };
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                if let Err(e) = conn.execute(sql.as_str()).await {
+                    eprintln!("could not drop test database {name}: {e}");
+                }
+                let _ = conn.close().await;
+            });
+        });
+        let _ = dropping.join();
+    }
+}
+
+/// `CI=true` (or `1`): PostgreSQL is required.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
+
+/// The databases a test must run on: in-memory SQLite, then PostgreSQL when configured.
+///
+/// # Panics
+/// Under `CI=true` when `TEST_DATABASE_URL` is unset or unreachable, so CI cannot pass
+/// without having run the PostgreSQL variant.
+pub async fn test_databases() -> Vec<TestDb> {
+    let mut databases = vec![TestDb { url: "sqlite::memory:".into(), label: "sqlite", created: None }];
+    if let Some(postgres) = postgres().await {
+        databases.push(postgres);
+    }
+    databases
+}
+
+/// A new empty database `gh_<uuid>` on the `TEST_DATABASE_URL` server, or `None` (skipped
+/// with a note) when none is configured outside CI.
+pub async fn postgres() -> Option<TestDb> {
+    let skip = |why: String| {
+        assert!(!in_ci(), "CI=true requires PostgreSQL for the integration tests, but {why}");
+        eprintln!("PostgreSQL variant skipped: {why}");
+    };
+    let Some(url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) else {
+        skip("TEST_DATABASE_URL is not set".into());
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let mut conn = match tokio::time::timeout(Duration::from_secs(10), AnyConnection::connect(&url)).await {
+        Ok(Ok(conn)) => conn,
+        Ok(Err(e)) => {
+            skip(format!("TEST_DATABASE_URL is unreachable: {e}"));
+            return None;
+        }
+        Err(_) => {
+            skip("TEST_DATABASE_URL did not answer within 10 s".into());
+            return None;
+        }
+    };
+    let name = format!("gh_{}", uuid::Uuid::now_v7().simple());
+    let sql = format!("CREATE DATABASE {name}");
+    if let Err(e) = conn.execute(sql.as_str()).await {
+        skip(format!("CREATE DATABASE failed on TEST_DATABASE_URL: {e}"));
+        return None;
+    }
+    let _ = conn.close().await;
+    Some(TestDb { url: with_database(&url, &name), label: "postgres", created: Some((url, name)) })
+}
+
+/// `url` with its database name replaced (query parameters kept).
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[after_scheme..].find('/').map_or(base.len(), |i| after_scheme + i);
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+/// Runs `scenario` once per database of [`test_databases`], one after the other.
+pub async fn for_each_database<F, Fut>(mut scenario: F)
+where
+    F: FnMut(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for db in test_databases().await {
+        scenario(db).await;
+    }
+}
+
+/// The state the use cases take, on the migrated database at `url`, with `clock` as its time.
+///
+/// # Panics
+/// When the database cannot be opened or migrated.
+pub async fn migrated_state(url: &str, clock: TestClock) -> AppState {
+    let db = Db::connect(url).await.unwrap_or_else(|e| panic!("could not open the test database: {e}"));
+    db.migrate().await.unwrap_or_else(|e| panic!("could not migrate the test database: {e}"));
+    AppState {
+        db,
+        clock: Arc::new(clock),
+        hasher: PasswordHasher::new(2),
+        config: Arc::new(AppConfig { public_url: "http://127.0.0.1".into(), ip_rate_limit: true }),
+        directory: Arc::new(NoDirectory),
+    }
+}
+
+/// Rows in `table` (a schema name from the test itself, never input).
+///
+/// # Panics
+/// When the query fails.
+pub async fn count_rows(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    let (n,): (i64,) =
+        sqlx::query_as(&sql).fetch_one(db.pool()).await.unwrap_or_else(|e| panic!("could not count {table}: {e}"));
+    n
+}
+
+/// A password that every default policy accepts for [`individual_fields`].
+pub const GOOD_PASSWORD: &str = "copper kettle harbor 7";
+
+/// A complete individual registration form (REG-5) for Ann Lee with `username`.
+pub fn individual_fields(username: &str) -> Fields {
+    [
+        ("first_name", "Ann"),
+        ("last_name", "Lee"),
+        ("email", "ann.lee@example.com"),
+        ("phone", ""),
+        ("username", username),
+        ("password", GOOD_PASSWORD),
+        ("password_confirm", GOOD_PASSWORD),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn the_database_name_is_replaced_and_parameters_kept() {
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "gh_x"), "postgres://u@h:5432/gh_x");
+        assert_eq!(with_database("postgres://u@h:5432", "gh_x"), "postgres://u@h:5432/gh_x");
+        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "gh_x"), "postgres://u@h/gh_x?sslmode=disable");
+    }
+}

@@ -1,0 +1,124 @@
+//! The company part of the company registration form (REG-6, REG-10): name, address and phone,
+//! validated all at once like the person part.
+
+use super::field::FieldError;
+use super::{CompanyName, CountryCode, Phone, PostalCode};
+
+/// A validated company, ready for the use case.
+#[derive(Debug, Clone)]
+pub struct CompanyDetails {
+    pub name: CompanyName,
+    pub address_line1: String,
+    pub address_line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: PostalCode,
+    pub country: CountryCode,
+    pub phone: Option<Phone>,
+}
+
+const MAX_ADDRESS_PART: usize = 200;
+
+/// A free-text address part: trimmed, no control characters, at most 200 characters.
+fn address_part(raw: &str, field: &str, empty_message: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        if let Some(message) = empty_message {
+            errors.push(FieldError::new(field, message));
+        }
+        return None;
+    }
+    if value.chars().count() > MAX_ADDRESS_PART || value.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+        errors.push(FieldError::new(field, "Enter at most 200 letters, digits and punctuation"));
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// Validates the company fields read through `get` (form field name → value).
+/// `phone_required` is the `mandate_business_phone` setting (REG-10).
+pub fn validate_company(get: impl Fn(&str) -> String, phone_required: bool) -> Result<CompanyDetails, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = CompanyName::parse(&get("company_name")).map_err(|e| errors.push(FieldError::new("company_name", e.to_string()))).ok();
+    let line1 = address_part(&get("address_line1"), "address_line1", Some("Enter the first line of the address"), &mut errors);
+    let line2 = address_part(&get("address_line2"), "address_line2", None, &mut errors);
+    let city = address_part(&get("city"), "city", Some("Enter the city"), &mut errors);
+    let region = address_part(&get("region"), "region", None, &mut errors);
+    let postal_code = PostalCode::parse(&get("postal_code")).map_err(|e| errors.push(FieldError::new("postal_code", e.to_string()))).ok();
+    let country = CountryCode::parse(&get("country")).map_err(|e| errors.push(FieldError::new("country", e.to_string()))).ok();
+    let raw_phone = get("company_phone");
+    let phone = if raw_phone.trim().is_empty() {
+        if phone_required {
+            errors.push(FieldError::new("company_phone", "Enter the company phone number"));
+        }
+        None
+    } else {
+        Phone::parse(&raw_phone).map_err(|e| errors.push(FieldError::new("company_phone", e.to_string()))).ok()
+    };
+    match (name, line1, city, postal_code, country) {
+        (Some(name), Some(address_line1), Some(city), Some(postal_code), Some(country)) if errors.is_empty() => Ok(CompanyDetails {
+            name,
+            address_line1,
+            address_line2: line2,
+            city,
+            region,
+            postal_code,
+            country,
+            phone,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> impl Fn(&str) -> String {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        move |k: &str| map.get(k).cloned().unwrap_or_default()
+    }
+
+    const VALID: &[(&str, &str)] = &[
+        ("company_name", "Acme Tools"),
+        ("address_line1", "1 Market St"),
+        ("city", "San Francisco"),
+        ("postal_code", "94105"),
+        ("country", "US"),
+    ];
+
+    // covers: REG-6
+    #[test]
+    fn a_complete_company_is_accepted_and_optional_parts_may_be_blank() {
+        let company = validate_company(form(VALID), false).unwrap();
+        assert_eq!(company.name.as_str(), "Acme Tools");
+        assert_eq!(company.country.as_str(), "US");
+        assert!(company.address_line2.is_none() && company.region.is_none() && company.phone.is_none());
+    }
+
+    // covers: REG-6, REG-14
+    #[test]
+    fn every_missing_required_field_is_reported_at_once() {
+        let errors = validate_company(form(&[]), false).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["company_name", "address_line1", "city", "postal_code", "country"]);
+    }
+
+    // covers: REG-10
+    #[test]
+    fn the_company_phone_is_required_only_when_the_setting_says_so() {
+        assert!(validate_company(form(VALID), true).is_err_and(|e| e[0].field == "company_phone"));
+        let mut with_phone = VALID.to_vec();
+        with_phone.push(("company_phone", "+1 415 555 0100"));
+        assert!(validate_company(form(&with_phone), true).is_ok());
+    }
+
+    // covers: REG-6
+    #[test]
+    fn a_country_must_be_an_iso_code() {
+        let mut bad = VALID.to_vec();
+        bad[4] = ("country", "XX");
+        assert!(validate_company(form(&bad), false).is_err_and(|e| e[0].field == "country"));
+    }
+}

@@ -1,0 +1,151 @@
+// Test data and the page actions the specs share.
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { baseURL } from './env';
+
+export interface Person {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  username: string;
+  password: string;
+}
+
+const FIRST = ['Beatrix', 'Cornelius', 'Dorothea', 'Evander', 'Florentyna', 'Gwendolyn'];
+const LAST = ['Quimby', 'Ravensworth', 'Sandoval', 'Thistlewood', 'Underhill', 'Vanterpool'];
+
+function pick<T>(list: T[]): T {
+  return list[randomBytes(1)[0] % list.length];
+}
+
+/** A username no other test (or earlier run) uses: letters, digits and dots only. */
+export function uniqueUsername(prefix = 'e2e'): string {
+  return `${prefix}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/** A strong password that contains neither the names above nor a username made here. */
+export function strongPassword(): string {
+  return `Velvet-Harbor-${randomBytes(3).toString('hex')}-Kettle`;
+}
+
+export function newPerson(prefix = 'e2e'): Person {
+  const username = uniqueUsername(prefix);
+  return {
+    firstName: pick(FIRST),
+    lastName: pick(LAST),
+    email: `${username}@example.test`,
+    phone: '+1 555 0100',
+    username,
+    password: strongPassword(),
+  };
+}
+
+export const fullName = (p: Person): string => `${p.firstName} ${p.lastName}`;
+
+/**
+ * Opens a page and, with JavaScript on, waits for the network to go quiet after `load`: that
+ * covers the wasm download, after which hydration runs (the app has no "hydrated" marker yet).
+ */
+export async function gotoReady(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForLoadState('networkidle');
+}
+
+/** The form fields of the registration forms, by their visible labels (REG-5, REG-7). */
+export function registrationFields(page: Page) {
+  const form = page.getByRole('main');
+  return {
+    registryId: form.getByLabel('Registry ID'),
+    firstName: form.getByLabel('First name'),
+    lastName: form.getByLabel('Last name'),
+    email: form.getByLabel('Email'),
+    phone: form.getByLabel(/^(Business )?phone/i),
+    username: form.getByLabel('Username'),
+    password: form.getByLabel('Password', { exact: true }),
+    passwordConfirm: form.getByLabel('Confirm password'),
+    marketing: form.getByLabel('Please send me e-mail about special offers and products'),
+    submit: form.getByRole('button', { name: 'Register' }),
+  };
+}
+
+export async function fillRegistration(
+  page: Page,
+  p: Person,
+  opts: { registryId?: string; password?: string; passwordConfirm?: string } = {},
+): Promise<void> {
+  const f = registrationFields(page);
+  if (opts.registryId !== undefined) await f.registryId.fill(opts.registryId);
+  await f.firstName.fill(p.firstName);
+  await f.lastName.fill(p.lastName);
+  await f.email.fill(p.email);
+  await f.phone.fill(p.phone);
+  await f.username.fill(p.username);
+  await f.password.fill(opts.password ?? p.password);
+  await f.passwordConfirm.fill(opts.passwordConfirm ?? opts.password ?? p.password);
+}
+
+/** Registers through a plain form post, outside any browser page (test setup). */
+export async function registerByPost(
+  request: APIRequestContext,
+  p: Person,
+  type = 'individual',
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const response = await request.post(`/register/${type}`, {
+    headers: { Origin: baseURL() },
+    form: {
+      first_name: p.firstName,
+      last_name: p.lastName,
+      email: p.email,
+      phone: p.phone,
+      username: p.username,
+      password: p.password,
+      password_confirm: p.password,
+      ...extra,
+    },
+    maxRedirects: 0,
+  });
+  expect(response.status(), `registering ${p.username}: ${await response.text()}`).toBeGreaterThanOrEqual(300);
+  expect(response.status()).toBeLessThan(400);
+  return response.headers()['location'] ?? '';
+}
+
+/** The page header (the `banner` landmark). */
+export const header = (page: Page): Locator => page.getByRole('banner');
+
+/** LOG-5: the header shows the user's full name and a Sign out button. */
+export async function expectSignedInAs(page: Page, p: Person): Promise<void> {
+  await expect(header(page).getByText(fullName(p), { exact: true })).toBeVisible();
+  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(header(page).getByRole('link', { name: 'Sign in' })).toHaveCount(0);
+}
+
+export async function expectSignedOut(page: Page): Promise<void> {
+  await expect(header(page).getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(header(page).getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+}
+
+/** The error shown next to a field (REG-14): tied to the input and flagged on it. */
+export async function expectFieldError(field: Locator, message: string): Promise<void> {
+  const errors = field.page().locator('.field-error').filter({ hasText: message });
+  await expect(errors).toHaveCount(1);
+  await expect(errors).toHaveText(message);
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  const errorId = await errors.getAttribute('id');
+  expect(errorId, 'the field error has an id').toBeTruthy();
+  const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+  expect(describedBy.split(/\s+/), `aria-describedby of the field names ${errorId}`).toContain(errorId);
+  await expect(field).toHaveAccessibleDescription(new RegExp(escapeRegExp(message)));
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A form-level message without its "(reference XXXXXXXX)" code (LOG-1). */
+export function withoutReference(text: string): string {
+  return text.replace(/\s*\(reference [0-9A-Z]{8}\)\s*/, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export const REFERENCE = /\(reference ([0-9A-Z]{8})\)/;
