@@ -9,7 +9,7 @@ use crate::api::auth::current_user::current_user;
 use crate::api::types::SessionUser;
 use crate::api::AppError;
 use crate::ui::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, pending::PendingPage, register_complete::RegisterCompletePage, register_form::RegisterFormPage,
+    home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage, pending::PendingPage, register_complete::RegisterCompletePage, register_form::RegisterFormPage,
     register_list::RegisterListPage,
 };
 
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register/complete") view=RegisterCompletePage ssr=SsrMode::Async />
                     <Route path=path!("/register/:type_key") view=RegisterFormPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/change") view=PasswordChangePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -132,3 +132,25 @@ pub async fn logout(session: Session) -> Response {
     }
     Redirect::to("/").into_response()
 }
+
+pub async fn change_password(request: Request) -> Response {
+    let posted = match read_form(request).await {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let field = |name: &str| posted.fields.get(name).cloned().unwrap_or_default();
+    let outcome = app::api::auth::change_password::handle(
+        &posted.state,
+        &posted.session,
+        posted.reference.clone(),
+        &field("current_password"),
+        &field("new_password"),
+        &field("new_password_confirm"),
+    )
+    .await;
+    match outcome {
+        Ok(next) => Redirect::to(&next).into_response(),
+        Err(AppError::Unauthenticated) => Redirect::to("/login?ref=%2Fpassword%2Fchange").into_response(),
+        Err(error) => render_failure(posted, error).await,
+    }
+}

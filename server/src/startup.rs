@@ -172,6 +172,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/logout", post(forms::logout))
         .route("/login", post(forms::login))
         .route("/register/{type_key}", post(forms::register))
+        .route("/password/change", post(forms::change_password))
         .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
         .with_state(options.clone());

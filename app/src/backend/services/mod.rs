@@ -1,6 +1,7 @@
 //! Use cases: one function per user action, each owning its transaction (STYLE.md).
 
 pub mod bootstrap;
+pub mod password_change;
 pub mod registration;
 pub mod sign_in;
 

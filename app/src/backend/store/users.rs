@@ -179,3 +179,11 @@ pub async fn set_password(conn: &mut AnyConnection, user_id: &str, hash: &str, m
     .await?;
     Ok(())
 }
+
+pub async fn password_hash_of(conn: &mut AnyConnection, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.and_then(|(h,)| h))
+}

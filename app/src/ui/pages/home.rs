@@ -3,14 +3,18 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use leptos_router::hooks::use_query_map;
+
 use crate::app::SessionContext;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = expect_context::<SessionContext>();
+    let changed = use_query_map().read_untracked().get("notice").is_some_and(|n| n == "password_changed");
     view! {
         <Title text="Welcome" />
         <section class="panel hero">
+            {changed.then(|| view! { <p class="notice" role="status">"Your password has been changed."</p> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match session.user.await {

@@ -3,6 +3,7 @@
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod password_change;
 pub mod pending;
 pub mod register_complete;
 pub mod register_form;

@@ -1,0 +1,58 @@
+//! `/password/change` (LOG-3, LOG-6): the forced password change after a temporary password,
+//! and the voluntary one. Progressively enhanced like every form (REG-15).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::auth::change_password::change_password;
+use crate::app::SessionContext;
+use crate::ui::components::{collect_fields, FormAlert, FormState, TextField};
+
+#[component]
+pub fn PasswordChangePage() -> impl IntoView {
+    let state = FormState::new();
+    let session = expect_context::<SessionContext>();
+    let navigate = use_navigate();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if state.pending.get_untracked() {
+            return;
+        }
+        let fields = collect_fields(&ev, &["current_password", "new_password", "new_password_confirm"]);
+        let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+        state.pending.set(true);
+        let navigate = navigate.clone();
+        let (current, new, confirm) = (get("current_password"), get("new_password"), get("new_password_confirm"));
+        spawn_local(async move {
+            match change_password(current, new, confirm).await {
+                Ok(next) => {
+                    session.changed();
+                    navigate(&next, Default::default());
+                }
+                Err(e) => state.fail(e),
+            }
+            state.pending.set(false);
+        });
+    };
+    view! {
+        <Title text="Reset password" />
+        <section class="panel narrow">
+            <h1>"Reset password"</h1>
+            <p>"Please choose a new password before you continue."</p>
+            <form method="post" action="/password/change" on:submit=on_submit novalidate>
+                <FormAlert state />
+                <TextField state label="Current password" name="current_password" input_type="password" required=true autocomplete="current-password" />
+                <TextField state label="New password" name="new_password" input_type="password" required=true autocomplete="new-password"
+                    hint="At least 12 characters. Avoid your name, your username and common passwords." />
+                <TextField state label="Confirm new password" name="new_password_confirm" input_type="password" required=true autocomplete="new-password" />
+                <div class="form-actions">
+                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Set password"</button>
+                    <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
+                </div>
+            </form>
+        </section>
+    }
+}
