@@ -8,6 +8,9 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::current_user::current_user;
 use crate::api::types::SessionUser;
 use crate::api::AppError;
+use crate::ui::pages::approvals::{
+    CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage, ConsoleRejectPage,
+};
 use crate::ui::pages::{
     home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage, pending::PendingPage, register_complete::RegisterCompletePage, register_form::RegisterFormPage,
     register_list::RegisterListPage,
@@ -66,12 +69,29 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register/:type_key") view=RegisterFormPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/password/change") view=PasswordChangePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/approvals") view=CompanyApprovalsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/approvals/:id/approve") view=CompanyApprovePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/approvals/:id/reject") view=CompanyRejectPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
                 <p>"Gatehouse · customer registration and user management"</p>
             </footer>
         </Router>
+    }
+}
+
+/// LOG-3: a user with a temporary or expired password can do nothing else until it is changed
+/// (the server refuses them too: every capability check fails until then).
+#[component]
+fn ForcedPasswordChange() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    move || {
+        (location.pathname.get() != "/password/change")
+            .then(|| view! { <leptos_router::components::Redirect path="/password/change" /> })
     }
 }
 
@@ -87,7 +107,11 @@ fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match session.user.await {
                             Ok(Some(user)) => {
+                                let forced = user.must_change_password;
+                                let menu = user.menu.clone();
                                 view! {
+                                    {forced.then(|| view! { <ForcedPasswordChange /> })}
+                                    {menu.into_iter().map(|m| view! { <a href=m.href>{m.label}</a> }).collect_view()}
                                     <span class="signed-in-as">
                                         <span class="visually-hidden">"Signed in as "</span>
                                         <span class="user-name">{user.name}</span>

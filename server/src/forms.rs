@@ -23,6 +23,8 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 struct Posted {
     parts: axum::http::request::Parts,
     fields: HashMap<String, String>,
+    /// Every pair as posted, for multi-valued fields (a multiple select).
+    pairs: Vec<(String, String)>,
     state: AppState,
     session: Session,
     reference: String,
@@ -33,12 +35,13 @@ async fn read_form(request: Request) -> Result<Posted, Response> {
     let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
         .await
         .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "The form was too large.").into_response())?;
-    let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&bytes)
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
         .map_err(|_| (StatusCode::BAD_REQUEST, "The form could not be read.").into_response())?;
+    let fields: HashMap<String, String> = pairs.iter().cloned().collect();
     let state = parts.extensions.get::<AppState>().cloned().ok_or_else(internal)?;
     let session = parts.extensions.get::<Session>().cloned().ok_or_else(internal)?;
     let reference = parts.extensions.get::<RequestRef>().map(|r| r.0.clone()).unwrap_or_default();
-    Ok(Posted { parts, fields, state, session, reference })
+    Ok(Posted { parts, fields, pairs, state, session, reference })
 }
 
 fn internal() -> Response {
@@ -151,6 +154,42 @@ pub async fn change_password(request: Request) -> Response {
     match outcome {
         Ok(next) => Redirect::to(&next).into_response(),
         Err(AppError::Unauthenticated) => Redirect::to("/login?ref=%2Fpassword%2Fchange").into_response(),
+        Err(error) => render_failure(posted, error).await,
+    }
+}
+
+/// APR-5 / APR-6 without JavaScript: `/admin/approvals/{id}/approve|reject` and the same under
+/// `/console/approvals` (APR-8).
+pub async fn approve(Path(id): Path<String>, request: Request) -> Response {
+    decide(id, "approve", request).await
+}
+
+pub async fn reject(Path(id): Path<String>, request: Request) -> Response {
+    decide(id, "reject", request).await
+}
+
+async fn decide(id: String, decision: &str, request: Request) -> Response {
+    use app::api::approvals::decide::{handle_approve, handle_reject};
+    use app::api::approvals::Scope;
+    let scope = if request.uri().path().starts_with("/console/") { Scope::Merchant } else { Scope::Company };
+    let posted = match read_form(request).await {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let Some(user_id) = app::api::ssr::session_user_id(&posted.session, &posted.state).await else {
+        return Redirect::to(&format!("/login?ref={}", scope.base())).into_response();
+    };
+    let comments = posted.fields.get("comments").cloned().unwrap_or_default();
+    let outcome = match decision {
+        "approve" => {
+            let accounts: Vec<String> = posted.pairs.iter().filter(|(k, _)| k == "accounts").map(|(_, v)| v.clone()).collect();
+            handle_approve(&posted.state, &user_id, posted.reference.clone(), scope, &id, &comments, &accounts).await
+        }
+        "reject" => handle_reject(&posted.state, &user_id, posted.reference.clone(), scope, &id, &comments).await,
+        _ => Err(AppError::NotFound),
+    };
+    match outcome {
+        Ok(next) => Redirect::to(&next).into_response(),
         Err(error) => render_failure(posted, error).await,
     }
 }

@@ -173,6 +173,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/login", post(forms::login))
         .route("/register/{type_key}", post(forms::register))
         .route("/password/change", post(forms::change_password))
+        .route("/admin/approvals/{id}/approve", post(forms::approve))
+        .route("/admin/approvals/{id}/reject", post(forms::reject))
+        .route("/console/approvals/{id}/approve", post(forms::approve))
+        .route("/console/approvals/{id}/reject", post(forms::reject))
         .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
         .with_state(options.clone());

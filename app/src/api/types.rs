@@ -12,6 +12,16 @@ pub struct SessionUser {
     pub name: String,
     pub username: String,
     pub is_merchant_admin: bool,
+    /// LOG-3: nothing else until the password is changed.
+    pub must_change_password: bool,
+    /// ADM-9: the menu entries this user may see, decided on the server.
+    pub menu: Vec<MenuEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MenuEntry {
+    pub label: String,
+    pub href: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

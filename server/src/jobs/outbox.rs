@@ -77,13 +77,11 @@ impl MailTransport {
         let sending = async {
             match self {
                 Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|err| err.to_string()),
-                Self::Files(dir) => {
-                    AsyncFileTransport::<Tokio1Executor>::new(dir)
-                        .send(message)
-                        .await
-                        .map(|_| ())
-                        .map_err(|err| err.to_string())
-                }
+                Self::Files(dir) => AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|err| err.to_string()),
             }
         };
         tokio::time::timeout(SEND_TIMEOUT, sending)
@@ -149,10 +147,8 @@ impl Dispatcher {
         };
         // Checked before claiming: a bad setting is not the messages' fault and must not use
         // up their attempts.
-        let from: Mailbox = settings
-            .sender_address
-            .parse()
-            .context("the sender_address setting is not a valid e-mail address")?;
+        let from: Mailbox =
+            settings.sender_address.parse().context("the sender_address setting is not a valid e-mail address")?;
         let rows = store::claim_due(&self.db, self.clock.now_ms(), LEASE_MS, BATCH_SIZE).await?;
         let started = Instant::now();
         let mut sent = 0;

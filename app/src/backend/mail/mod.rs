@@ -300,8 +300,7 @@ pub fn user_created(
 
 /// NOT-1, LOG-4: every username of the address, each with its single-use set-password link.
 pub fn forgot_login(brand: &Brand, lang: Language, to: &str, entries: &[(String, String)]) -> OutgoingMail {
-    let entries: Vec<Value> =
-        entries.iter().map(|(username, link)| context! { username, link }).collect();
+    let entries: Vec<Value> = entries.iter().map(|(username, link)| context! { username, link }).collect();
     let values = context! { entries, register_url => brand.link("/register") };
     render(brand, lang, "forgot_login", to, values)
 }

@@ -1,5 +1,6 @@
 //! Use cases: one function per user action, each owning its transaction (STYLE.md).
 
+pub mod approvals;
 pub mod bootstrap;
 pub mod password_change;
 pub mod registration;

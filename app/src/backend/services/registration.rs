@@ -9,7 +9,7 @@ use crate::backend::mail;
 use crate::backend::password::CommonPasswordList;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::{accounts, audit, organizations, persons, requests, roles, user_types, users};
+use crate::backend::store::{accounts, approvals, audit, organizations, persons, requests, roles, user_types, users};
 use crate::backend::store::persons::PreferenceSource;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::users::{NewUser, UserStatus};
@@ -233,7 +233,7 @@ async fn add_user(
     record_opt_in(conn, who.person_id, &user_id, r.marketing_opt_in, now).await?;
     if let Some(definition_id) = &who.user_type.approval_definition_id {
         let step_count = requests::step_count(conn, definition_id).await?;
-        requests::insert(
+        let request_id = requests::insert(
             conn,
             &requests::NewRequest {
                 kind: "registration",
@@ -252,6 +252,11 @@ async fn add_user(
             now,
         )
         .await?;
+        // NOT-1: the approvers of the first step are told a request is waiting.
+        if let Some(request) = approvals::find(conn, &request_id).await? {
+            let brand = mail::Brand::new(settings, &state.config.public_url);
+            super::approvals::notify_approvers(conn, &brand, settings, &request, now).await?;
+        }
     } else {
         for role_id in user_types::role_ids(conn, &who.user_type.id).await? {
             roles::grant(conn, &user_id, &role_id, None, now).await?;

@@ -78,3 +78,37 @@ pub async fn assigned_to(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<
     .fetch_all(&mut *conn)
     .await
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct CompanyAccount {
+    pub id: String,
+    pub account_number: String,
+    pub is_company_primary: i64,
+}
+
+/// A company's active accounts (REJ-4: inactive ones are never offered), primary first.
+pub async fn active_of_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<Vec<CompanyAccount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, account_number, is_company_primary FROM accounts WHERE organization_id = $1 AND status = 'active' \
+         ORDER BY is_company_primary DESC, account_number LIMIT 200",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn inactivate_of_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET status = 'inactive' WHERE organization_id = $1")
+        .bind(organization_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn inactivate_of_person(conn: &mut AnyConnection, person_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET status = 'inactive' WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

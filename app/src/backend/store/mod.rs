@@ -2,6 +2,7 @@
 //! converted to domain values in one place, constraint violations translated once.
 
 pub mod accounts;
+pub mod approvals;
 pub mod audit;
 pub mod outbox;
 pub mod organizations;

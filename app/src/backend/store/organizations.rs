@@ -131,3 +131,33 @@ pub async fn name_and_registry_id(conn: &mut AnyConnection, organization_id: &st
         .fetch_optional(&mut *conn)
         .await
 }
+
+/// Active contacts of the organization other than `except_contact_id` (REJ-1).
+pub async fn other_active_contacts(conn: &mut AnyConnection, organization_id: &str, except_contact_id: &str) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM contacts WHERE organization_id = $1 AND status = 'active' AND id <> $2")
+        .bind(organization_id)
+        .bind(except_contact_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n)
+}
+
+pub async fn set_status(conn: &mut AnyConnection, organization_id: &str, status: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE organizations SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now_ms)
+        .bind(organization_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_contact_status(conn: &mut AnyConnection, contact_id: &str, status: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE contacts SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now_ms)
+        .bind(contact_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -3,7 +3,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::backend::db::Db;
+use crate::backend::db::{Db, DbKind};
 use crate::backend::{new_id, StoreError};
 
 pub const QUEUED: &str = "queued";
@@ -86,13 +86,20 @@ pub async fn enqueue(conn: &mut AnyConnection, message: &NewMessage<'_>, now_ms:
 /// UPDATE of the same row waits for the first to commit and then re-checks the outer WHERE
 /// against the new lease, which no longer matches. The inner SELECT walks `outbox_due`.
 pub async fn claim_due(db: &Db, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+    // The one dialect difference: without SKIP LOCKED a second PostgreSQL dispatcher would
+    // wait for the first one's rows and then get none of them, instead of taking the next ones.
+    // SQLite has no row locks (and needs none: its writers are serialised).
+    let skip_locked = match db.kind() {
+        DbKind::Postgres => " FOR UPDATE SKIP LOCKED",
+        DbKind::Sqlite => "",
+    };
     let mut tx = db.begin().await.map_err(StoreError::from_sqlx)?;
     let sql = format!(
         "UPDATE outbox SET lease_until = $1 \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE status = 'queued' AND next_attempt_at <= $2 \
                         AND (lease_until IS NULL OR lease_until < $2) \
-                      ORDER BY next_attempt_at LIMIT $3) \
+                      ORDER BY next_attempt_at LIMIT $3{skip_locked}) \
            AND status = 'queued' AND (lease_until IS NULL OR lease_until < $2) \
          RETURNING {ROW_COLUMNS}"
     );

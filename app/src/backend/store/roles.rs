@@ -48,3 +48,37 @@ pub async fn permissions_of(conn: &mut AnyConnection, user_id: &str, now_ms: i64
     .await?;
     Ok(rows.into_iter().map(|(c,)| c).collect())
 }
+
+pub async fn enrollment_role_ids(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT role_id FROM enrollment_roles WHERE enrollment_id = $1 ORDER BY role_id")
+        .bind(enrollment_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn enrollment_name(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM enrollments WHERE id = $1")
+        .bind(enrollment_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|(n,)| n))
+}
+
+/// The company's active primary users (holders of PENDING_APPROVALS), to notify.
+pub async fn primary_users_of(conn: &mut AnyConnection, organization_id: &str) -> Result<Vec<super::approvals::Recipient>, sqlx::Error> {
+    let rows: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT DISTINCT (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1), \
+           p.first_name FROM users u JOIN persons p ON p.id = u.person_id JOIN user_roles ur ON ur.user_id = u.id \
+         JOIN role_permissions rp ON rp.role_id = ur.role_id \
+         WHERE u.organization_id = $1 AND u.status = 'active' AND u.released_at IS NULL AND rp.permission_code = 'PENDING_APPROVALS' \
+         LIMIT 100",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(email, first_name)| email.map(|email| super::approvals::Recipient { email, first_name }))
+        .collect())
+}

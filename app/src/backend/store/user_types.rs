@@ -82,3 +82,11 @@ pub async fn role_ids(conn: &mut AnyConnection, user_type_id: &str) -> Result<Ve
             .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+pub async fn short_name(conn: &mut AnyConnection, user_type_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT short_name FROM user_types WHERE id = $1")
+        .bind(user_type_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|(n,)| n))
+}

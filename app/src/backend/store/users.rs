@@ -187,3 +187,45 @@ pub async fn password_hash_of(conn: &mut AnyConnection, user_id: &str) -> Result
         .await?;
     Ok(row.and_then(|(h,)| h))
 }
+
+/// Who a user is, for e-mails and decisions.
+#[derive(Debug, Clone, FromRow)]
+pub struct UserProfile {
+    pub id: String,
+    pub person_id: String,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: String,
+}
+
+pub async fn profile(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserProfile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.person_id, u.username, p.first_name, p.last_name, p.language \
+         FROM users u JOIN persons p ON p.id = u.person_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// APR-5: the user is enabled with a start date of now.
+pub async fn activate(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<UserProfile, StoreError> {
+    sqlx::query("UPDATE users SET status = 'active', start_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    profile(conn, user_id).await.map_err(StoreError::from_sqlx)?.ok_or(StoreError::NotFound)
+}
+
+/// REJ-1: the username is released at once, free for anyone to reuse.
+pub async fn reject_and_release(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET status = 'rejected', released_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

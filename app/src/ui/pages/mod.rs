@@ -1,5 +1,6 @@
 //! One module per page or flow.
 
+pub mod approvals;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -1,0 +1,166 @@
+//! `make bench`: throughput figures for a running Gatehouse (started by scripts/bench.sh on
+//! one core). Prints a table; it is not a test and asserts nothing.
+//!
+//! Usage: gatehouse-bench <base-url> <seconds> <concurrency>
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+struct Run {
+    ok: u64,
+    failed: u64,
+    seconds: f64,
+    latencies_ms: Vec<f64>,
+}
+
+impl Run {
+    fn per_second(&self) -> f64 {
+        self.ok as f64 / self.seconds
+    }
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies_ms.is_empty() {
+            return 0.0;
+        }
+        let mut sorted = self.latencies_ms.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+    }
+}
+
+/// Runs `make_request` from `concurrency` tasks for `seconds` and counts successes.
+async fn load<F, Fut>(seconds: u64, concurrency: usize, make_request: F) -> Run
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let make_request = Arc::new(make_request);
+    let ok = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let (make_request, ok, failed) = (make_request.clone(), ok.clone(), failed.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = worker;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                if make_request(i).await {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+                i += concurrency;
+            }
+            latencies
+        }));
+    }
+    let mut latencies_ms = Vec::new();
+    for task in tasks {
+        latencies_ms.extend(task.await.unwrap_or_default());
+    }
+    Run { ok: ok.load(Ordering::Relaxed), failed: failed.load(Ordering::Relaxed), seconds: start.elapsed().as_secs_f64(), latencies_ms }
+}
+
+/// One argon2id hash at the product's parameters, timed here (median of 9).
+fn argon2_hash_ms() -> f64 {
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19_456, 2, 1, None).expect("params"));
+    let mut times: Vec<f64> = (0..9)
+        .map(|_| {
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            let t = Instant::now();
+            let _ = argon.hash_password(b"benchmark password", &salt);
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    times[4]
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:3400".into());
+    let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(8);
+    let users: usize = 50;
+    let password = "violet-anchor-trumpet-42";
+
+    // Users to sign in as (registration is rate-limited per address: the server runs with
+    // GATEHOUSE_IP_RATE_LIMIT=off for the benchmark).
+    let http = client();
+    for i in 0..users {
+        let form = [
+            ("first_name", "Bench".to_owned()),
+            ("last_name", format!("User{i}")),
+            ("email", format!("bench{i}@example.com")),
+            ("username", format!("bench.user.{i}")),
+            ("password", password.to_owned()),
+            ("password_confirm", password.to_owned()),
+        ];
+        let response = http.post(format!("{base}/register/individual")).header("Origin", &base).form(&form).send().await?;
+        anyhow::ensure!(response.status().is_redirection() || response.status() == 422, "registration failed: {}", response.status());
+    }
+
+    let hash_ms = argon2_hash_ms();
+    let sign_in = {
+        let base = base.clone();
+        let http = http.clone();
+        load(seconds, concurrency, move |i| {
+            let (base, http) = (base.clone(), http.clone());
+            async move {
+                let form = [("username", format!("bench.user.{}", i % users)), ("password", password.to_owned())];
+                match http.post(format!("{base}/login")).header("Origin", &base).form(&form).send().await {
+                    Ok(r) => r.status() == 303,
+                    Err(_) => false,
+                }
+            }
+        })
+        .await
+    };
+    let register_page = {
+        let base = base.clone();
+        load(seconds, concurrency, move |_| {
+            let (base, http) = (base.clone(), http.clone());
+            async move {
+                match http.get(format!("{base}/register")).send().await {
+                    Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                }
+            }
+        })
+        .await
+    };
+
+    let bound = 1000.0 / hash_ms;
+    println!("| measure | value |");
+    println!("| --- | --- |");
+    println!("| argon2id hash (m=19456 KiB, t=2, p=1), one core | {hash_ms:.1} ms |");
+    println!("| argon2 bound on one core (1 / hash time) | {bound:.1} sign-ins/s |");
+    println!(
+        "| sign-ins (POST /login, {concurrency} clients, {seconds} s) | {:.1}/s, p50 {:.0} ms, p99 {:.0} ms, {} failed |",
+        sign_in.per_second(),
+        sign_in.percentile(0.5),
+        sign_in.percentile(0.99),
+        sign_in.failed
+    );
+    println!("| sign-ins as share of the argon2 bound | {:.0} % |", 100.0 * sign_in.per_second() / bound);
+    println!(
+        "| GET /register ({concurrency} clients, {seconds} s) | {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} failed |",
+        register_page.per_second(),
+        register_page.percentile(0.5),
+        register_page.percentile(0.99),
+        register_page.failed
+    );
+    Ok(())
+}
