@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
-# `make bench`: starts the release server pinned to ONE core (taskset) on a fresh SQLite
-# database, and drives it from the other core. Prints a table of figures.
+# `make bench`: starts the release server pinned to ONE core (taskset -c 0) on a fresh SQLite
+# database and drives it from the other core. Prints a table of figures; asserts nothing.
+#   BENCH_SECONDS (10)  BENCH_CONCURRENCY (8)  BENCH_USERS (1000000)  BENCH_COMPANIES (100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 CONCURRENCY="${BENCH_CONCURRENCY:-8}"
+USERS="${BENCH_USERS:-1000000}"
+COMPANIES="${BENCH_COMPANIES:-100000}"
 PORT="${BENCH_PORT:-3400}"
+BASE="http://127.0.0.1:$PORT"
 
-cargo build --release -p server --bin gatehouse --features bench --bin gatehouse-bench
+cargo build --release -p server --features bench --bin gatehouse --bin gatehouse-bench
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-LEPTOS_SITE_ADDR="127.0.0.1:$PORT" DATABASE_URL="sqlite://$work/bench.db" GATEHOUSE_MAIL_DIR="$work/mail" \
-  GATEHOUSE_IP_RATE_LIMIT=off GATEHOUSE_ADMIN_PASSWORD=bench-admin-password RUST_LOG=warn \
-  taskset -c 0 "$TARGET_DIR/release/gatehouse" &
-server=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
-  sleep 0.1
+server=""
+stop_server() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
+trap 'stop_server; rm -rf "$work"' EXIT
+
+start_server() { # $1: database file
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" DATABASE_URL="sqlite://$1" GATEHOUSE_MAIL_DIR="$work/mail" \
+    GATEHOUSE_IP_RATE_LIMIT=off GATEHOUSE_ADMIN_PASSWORD=bench-admin-password RUST_LOG=warn GATEHOUSE_JOBS=off \
+    taskset -c 0 "$TARGET_DIR/release/gatehouse" &
+  server=$!
+  for _ in $(seq 1 200); do curl -sf "$BASE/readyz" >/dev/null && return 0; sleep 0.1; done
+  echo "server did not become ready" >&2; exit 1
+}
+
+echo "Gatehouse on one core (taskset -c 0), load from core 1, SQLite, ${SECONDS_PER_RUN} s per run, $CONCURRENCY clients"
+echo
+start_server "$work/signin.db"
+taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" sign-in "$BASE" "$SECONDS_PER_RUN" "$CONCURRENCY"
+stop_server
+
+for size in "$USERS:$COMPANIES" "10000:1000"; do
+  users=${size%%:*}; companies=${size##*:}
+  start_server "$work/approvals-$users.db"
+  taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" approvals "$BASE" "sqlite://$work/approvals-$users.db" \
+    "$users" "$companies" "$SECONDS_PER_RUN" "$CONCURRENCY" | tail -n 1
+  stop_server
 done
-echo "Gatehouse on one core (taskset -c 0), load from core 1; SQLite; ${SECONDS_PER_RUN}s per run"
-taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$CONCURRENCY"

@@ -18,7 +18,11 @@ pub fn spawn_all(state: &AppState, config: &Config, stopped: watch::Receiver<boo
     let transport = MailTransport::from_config(config.smtp_url.as_deref(), &config.mail_dir)?;
     tracing::info!(transport = %transport.describe(), "mail dispatcher starting");
     let dispatcher = Dispatcher::new(state.db.clone(), transport, state.clock.clone());
-    Ok(vec![dispatcher.spawn(stopped.clone()), spawn_session_cleanup(state.clone(), stopped)])
+    Ok(vec![
+        dispatcher.spawn(stopped.clone()),
+        crate::jobs::approval_timeouts::spawn(state.clone(), stopped.clone()),
+        spawn_session_cleanup(state.clone(), stopped),
+    ])
 }
 
 fn spawn_session_cleanup(state: AppState, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {

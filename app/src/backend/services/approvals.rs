@@ -308,3 +308,45 @@ pub async fn assignable_accounts(state: &AppState, request_id: &str) -> Result<V
         None => Ok(Vec::new()),
     }
 }
+
+/// APR-7: every step that has waited longer than `approval_timeout_minutes` sends a reminder
+/// to its approvers and moves on (next step, or the universal approver after the last one).
+/// Requests are leased first, so several server instances never handle one twice.
+pub async fn reroute_timed_out(state: &AppState) -> Result<usize, ServiceError> {
+    let now = state.now_ms();
+    let settings = {
+        let mut conn = state.db.pool().acquire().await?;
+        Settings::load(&mut conn).await?
+    };
+    if settings.approval_timeout_minutes <= 0 {
+        return Ok(0);
+    }
+    let timeout_ms = settings.approval_timeout_minutes * crate::backend::clock::MINUTE_MS;
+    let ids = {
+        let mut tx = state.db.begin().await?;
+        let ids = approvals::claim_timed_out(&mut tx, now - timeout_ms, now, 5 * crate::backend::clock::MINUTE_MS, 50).await?;
+        tx.commit().await?;
+        ids
+    };
+    let brand = Brand::new(&settings, &state.config.public_url);
+    let mut moved = 0;
+    for id in ids {
+        let mut tx = state.db.begin().await?;
+        let Some(request) = approvals::find(&mut tx, &id).await?.filter(|r| r.status == "pending") else { continue };
+        let user = users::profile(&mut tx, &request.user_id).await?.ok_or(ServiceError::NotFound)?;
+        let requester = format!("{} {}", user.first_name, user.last_name);
+        for approver in approvals::step_approvers(&mut tx, &request, &settings.universal_approver).await? {
+            let message = mail::approval_reminder(&brand, Language::English, &approver.email, &approver.first_name, &requester, settings.approval_timeout_minutes);
+            mail::enqueue(&mut tx, &message, now).await?;
+        }
+        if !approvals::reroute(&mut tx, &request, now).await? {
+            continue; // decided meanwhile: the transaction is dropped, nothing is sent
+        }
+        approvals::record_decision(&mut tx, &id, request.current_step, "rerouted", None, None, now).await?;
+        let rerouted = approvals::find(&mut tx, &id).await?.ok_or(ServiceError::NotFound)?;
+        notify_approvers(&mut tx, &brand, &settings, &rerouted, now).await?;
+        tx.commit().await?;
+        moved += 1;
+    }
+    Ok(moved)
+}

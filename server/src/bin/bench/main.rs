@@ -1,11 +1,14 @@
 //! `make bench`: throughput figures for a running Gatehouse (started by scripts/bench.sh on
 //! one core). Prints a table; it is not a test and asserts nothing.
 //!
-//! Usage: gatehouse-bench <base-url> <seconds> <concurrency>
+//! Usage: gatehouse-bench sign-in <base-url> <seconds> <concurrency>
+//!        gatehouse-bench approvals <base-url> <database-url> <users> <companies> <seconds> <concurrency>
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod datagen;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -90,9 +93,58 @@ fn client() -> reqwest::Client {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:3400".into());
-    let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
-    let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(8);
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
+    match arg(1).as_str() {
+        "sign-in" => sign_in_and_register_page(&arg(2), arg(3).parse()?, arg(4).parse()?).await,
+        "approvals" => {
+            approvals(&arg(2), &arg(3), arg(4).parse()?, arg(5).parse()?, arg(6).parse()?, arg(7).parse()?).await
+        }
+        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in or approvals"),
+    }
+}
+
+/// Pending Approvals (issue 3): a company registered over HTTP (its primary user signed in),
+/// the generated data set around it, then GET /admin/approvals as that primary user.
+async fn approvals(base: &str, database_url: &str, users: usize, companies: usize, seconds: u64, concurrency: usize) -> anyhow::Result<()> {
+    let http = reqwest::Client::builder().cookie_store(true).build()?;
+    let password = "violet-anchor-trumpet-42";
+    let form = [
+        ("company_name", "Bench Company"), ("address_line1", "1 Bench Street"), ("city", "Benchville"),
+        ("postal_code", "10001"), ("country", "US"), ("first_name", "Pat"), ("last_name", "Primary"),
+        ("email", "pat@example.com"), ("username", "pat.primary"), ("password", password), ("password_confirm", password),
+    ];
+    let page = http.post(format!("{base}/register/company_primary")).header("Origin", base).form(&form).send().await?.text().await?;
+    let registry_id = page
+        .split("class=\"registry-id\">")
+        .nth(1)
+        .and_then(|rest| rest.get(..8))
+        .ok_or_else(|| anyhow::anyhow!("no Registry ID on the confirmation page"))?
+        .to_owned();
+    sqlx::any::install_default_drivers();
+    let db = app::backend::Db::connect(database_url).await?;
+    let org: (String,) = sqlx::query_as("SELECT id FROM organizations WHERE registry_id = $1").bind(&registry_id).fetch_one(db.pool()).await?;
+    datagen::generate(&db, users, companies, Some(&org.0), 30).await?;
+    db.close().await;
+    let base = base.to_owned();
+    let run = load(seconds, concurrency, move |_| {
+        let (base, http) = (base.clone(), http.clone());
+        async move {
+            match http.get(format!("{base}/admin/approvals")).send().await {
+                Ok(r) if r.status() == 200 => r.text().await.is_ok_and(|t| t.contains("Waiting0 Applicant")),
+                _ => false,
+            }
+        }
+    })
+    .await;
+    println!(
+        "| GET /admin/approvals, {users} users / {companies} companies ({concurrency} clients, {seconds} s) | {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} failed |",
+        run.per_second(), run.percentile(0.5), run.percentile(0.99), run.failed
+    );
+    Ok(())
+}
+
+async fn sign_in_and_register_page(base: &str, seconds: u64, concurrency: usize) -> anyhow::Result<()> {
+    let base = base.to_owned();
     let users: usize = 50;
     let password = "violet-anchor-trumpet-42";
 
