@@ -2,6 +2,7 @@
 
 pub mod approvals;
 pub mod bootstrap;
+pub mod enrollments;
 pub mod password_change;
 pub mod registration;
 pub mod sign_in;

@@ -82,3 +82,17 @@ pub async fn primary_users_of(conn: &mut AnyConnection, organization_id: &str) -
         .filter_map(|(email, first_name)| email.map(|email| super::approvals::Recipient { email, first_name }))
         .collect())
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnrollmentRecord {
+    pub id: String,
+    pub name: String,
+    pub approval_definition_id: Option<String>,
+}
+
+pub async fn find_enrollment(conn: &mut AnyConnection, key: &str) -> Result<Option<EnrollmentRecord>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, approval_definition_id FROM enrollments WHERE key = $1 AND is_active = 1")
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await
+}

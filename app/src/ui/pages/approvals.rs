@@ -11,6 +11,7 @@ use super::not_found::NotFound;
 use crate::api::approvals::decide::{approve_request, notice_text, reject_request};
 use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
+use crate::api::types::FormSubmission;
 use crate::api::AppError;
 use crate::ui::components::{FormAlert, FormState};
 
@@ -166,7 +167,18 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <DecisionForm scope decision detail /> }.into_any(),
-                    Err(e) => refusal(e, scope.base()),
+                    Err(e) => match use_context::<FormSubmission>().and_then(|s| s.form_error) {
+                        // APR-9: a plain post that lost the race: say so, not "not found".
+                        Some(message) => view! {
+                            <section class="panel narrow">
+                                <h1>{title}</h1>
+                                <div class="form-alert" role="alert"><p>{message}</p></div>
+                                <p><a href=scope.base()>"Back to Pending Approvals"</a></p>
+                            </section>
+                        }
+                        .into_any(),
+                        None => refusal(e, scope.base()),
+                    },
                 }
             })}
         </Suspense>
