@@ -9,11 +9,12 @@ use crate::api::auth::current_user::current_user;
 use crate::api::types::SessionUser;
 use crate::api::AppError;
 use crate::ui::pages::approvals::{
-    CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage, ConsoleRejectPage,
+    CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
+    ConsoleRejectPage,
 };
 use crate::ui::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage, pending::PendingPage, register_complete::RegisterCompletePage, register_form::RegisterFormPage,
-    register_list::RegisterListPage,
+    home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage, pending::PendingPage,
+    register_complete::RegisterCompletePage, register_form::RegisterFormPage, register_list::RegisterListPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -90,12 +90,11 @@ async fn the_twelve_permissions_and_four_roles_are_seeded() {
         let codes: Vec<String> = codes.into_iter().map(|(c,)| c).collect();
         assert_eq!(codes, all, "[{label}] the 12 permissions");
 
-        let roles: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT key, name, is_seeded FROM roles WHERE organization_id IS NULL ORDER BY key",
-        )
-        .fetch_all(state.db.pool())
-        .await
-        .unwrap();
+        let roles: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT key, name, is_seeded FROM roles WHERE organization_id IS NULL ORDER BY key")
+                .fetch_all(state.db.pool())
+                .await
+                .unwrap();
         let roles: Vec<(&str, &str, i64)> = roles.iter().map(|(k, n, s)| (k.as_str(), n.as_str(), *s)).collect();
         assert_eq!(
             roles,
@@ -151,13 +150,13 @@ async fn the_seeded_settings_are_the_documented_defaults() {
             (12, true, false),
             "[{label}] REG-9, REG-10"
         );
+        assert_eq!((settings.session_idle_minutes, settings.session_absolute_hours), (30, 12), "[{label}] SEC-2");
         assert_eq!(
-            (settings.session_idle_minutes, settings.session_absolute_hours),
-            (30, 12),
-            "[{label}] SEC-2"
-        );
-        assert_eq!(
-            (settings.sign_in_delay_after_failures, settings.sign_in_lock_after_failures, settings.sign_in_lock_minutes),
+            (
+                settings.sign_in_delay_after_failures,
+                settings.sign_in_lock_after_failures,
+                settings.sign_in_lock_minutes
+            ),
             (5, 20, 15),
             "[{label}] SEC-4"
         );

@@ -77,10 +77,7 @@ async fn an_individual_registration_writes_person_user_account_preference_mail_a
     for_each_database(|db| async move {
         let label = db.label;
         let state = state_on(&db).await;
-        let fields = with(
-            individual_fields("Ann.Lee"),
-            &[("phone", "+1 415 555 0100"), ("marketing_opt_in", "on")],
-        );
+        let fields = with(individual_fields("Ann.Lee"), &[("phone", "+1 415 555 0100"), ("marketing_opt_in", "on")]);
         let registered = register_individual(&state, &fields).await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
         assert!(!registered.needs_approval, "[{label}] an individual needs no approval");
         assert_eq!(registered.registry_id, None, "[{label}]");
@@ -446,9 +443,10 @@ async fn joining_an_existing_company_leaves_the_user_pending_with_a_one_step_req
         let label = db.label;
         let state = state_on(&db).await;
         bootstrap::load_demo_data(&state).await.expect("demo data");
-        let registered = register(&state, "company_business", &business_fields("ann.lee", "r-acme01"), Language::English)
-            .await
-            .unwrap_or_else(|e| panic!("[{label}] {e:?}"));
+        let registered =
+            register(&state, "company_business", &business_fields("ann.lee", "r-acme01"), Language::English)
+                .await
+                .unwrap_or_else(|e| panic!("[{label}] {e:?}"));
         assert!(registered.needs_approval, "[{label}] the company's primary users approve");
         let pool = state.db.pool();
 
@@ -541,7 +539,8 @@ async fn an_unknown_or_malformed_registry_id_is_an_error_on_its_field_and_writes
             let mut conn = state.db.pool().acquire().await.unwrap();
             user_types::set_active(&mut conn, "partner_business", true, T0).await.unwrap();
         }
-        let result = register(&state, "partner_business", &business_fields("ann.lee", "R-ACME01"), Language::English).await;
+        let result =
+            register(&state, "partner_business", &business_fields("ann.lee", "R-ACME01"), Language::English).await;
         assert!(message_for(&field_errors(result, label), "registry_id").is_some(), "[{label}] partner mismatch");
         assert_eq!(counts(&state).await, before, "[{label}] nothing written");
     })

@@ -57,7 +57,8 @@ async fn the_right_password_signs_in_whatever_the_case_of_the_username() {
         let state = migrated_state(&db.url, clock.clone()).await;
         let user_id = ann(&state).await;
         clock.advance_ms(MINUTE_MS);
-        let signed_in = sign_in(&state, "  ANN.Lee ", GOOD_PASSWORD).await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
+        let signed_in =
+            sign_in(&state, "  ANN.Lee ", GOOD_PASSWORD).await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
         assert_eq!(signed_in.user_id, user_id, "[{label}]");
         assert!(!signed_in.must_change_password, "[{label}]");
         let (last,): (Option<i64>,) = sqlx::query_as("SELECT last_sign_in_at FROM users WHERE id = $1")
@@ -80,7 +81,8 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
         let wrong_password = sign_in(&state, "ann.lee", "copper kettle harbor 8").await;
         let unknown_user = sign_in(&state, "nobody.here", GOOD_PASSWORD).await;
         let empty = sign_in(&state, "", "").await;
-        for (what, result) in [("wrong password", &wrong_password), ("unknown user", &unknown_user), ("empty", &empty)] {
+        for (what, result) in [("wrong password", &wrong_password), ("unknown user", &unknown_user), ("empty", &empty)]
+        {
             assert!(matches!(result, Err(ServiceError::SignInFailed)), "[{label}] {what}: {}", outcome(result));
         }
         assert_eq!(outcome(&wrong_password), outcome(&unknown_user), "[{label}]");
@@ -193,7 +195,8 @@ async fn the_merchant_admin_must_change_the_first_password() {
         let label = db.label;
         let state = migrated_state(&db.url, TestClock::at(T0)).await;
         bootstrap::ensure_merchant_admin(&state, Some("first admin password")).await.expect("admin");
-        let signed_in = sign_in(&state, "admin", "first admin password").await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
+        let signed_in =
+            sign_in(&state, "admin", "first admin password").await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
         assert!(signed_in.must_change_password, "[{label}]");
     })
     .await;

@@ -14,7 +14,11 @@ use crate::config::Config;
 use crate::jobs::outbox::{Dispatcher, MailTransport};
 use crate::middleware::rate_limit::Limits;
 
-pub fn spawn_all(state: &AppState, config: &Config, stopped: watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
+pub fn spawn_all(
+    state: &AppState,
+    config: &Config,
+    stopped: watch::Receiver<bool>,
+) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let transport = MailTransport::from_config(config.smtp_url.as_deref(), &config.mail_dir)?;
     tracing::info!(transport = %transport.describe(), "mail dispatcher starting");
     let dispatcher = Dispatcher::new(state.db.clone(), transport, state.clock.clone());

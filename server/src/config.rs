@@ -72,7 +72,9 @@ impl Config {
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<IpAddr>().with_context(|| format!("GATEHOUSE_TRUSTED_PROXIES: {s:?} is not an IP address")))
+            .map(|s| {
+                s.parse::<IpAddr>().with_context(|| format!("GATEHOUSE_TRUSTED_PROXIES: {s:?} is not an IP address"))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/gatehouse.db".into()),

@@ -182,7 +182,8 @@ async fn decide(id: String, decision: &str, request: Request) -> Response {
     let comments = posted.fields.get("comments").cloned().unwrap_or_default();
     let outcome = match decision {
         "approve" => {
-            let accounts: Vec<String> = posted.pairs.iter().filter(|(k, _)| k == "accounts").map(|(_, v)| v.clone()).collect();
+            let accounts: Vec<String> =
+                posted.pairs.iter().filter(|(k, _)| k == "accounts").map(|(_, v)| v.clone()).collect();
             handle_approve(&posted.state, &user_id, posted.reference.clone(), scope, &id, &comments, &accounts).await
         }
         "reject" => handle_reject(&posted.state, &user_id, posted.reference.clone(), scope, &id, &comments).await,

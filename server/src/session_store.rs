@@ -66,7 +66,8 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
         let mut conn = self.db.pool().acquire().await.map_err(backend)?;
-        let Some((data, expiry)) = sessions::load(&mut conn, &session_id.to_string(), now_ms()).await.map_err(backend)?
+        let Some((data, expiry)) =
+            sessions::load(&mut conn, &session_id.to_string(), now_ms()).await.map_err(backend)?
         else {
             return Ok(None);
         };

@@ -95,7 +95,8 @@ impl Application {
     /// Serves until Ctrl-C / SIGTERM, with the background jobs unless `GATEHOUSE_JOBS=off`.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
-        let jobs = if self.config.run_jobs { background::spawn_all(&self.state, &self.config, stopped)? } else { Vec::new() };
+        let jobs =
+            if self.config.run_jobs { background::spawn_all(&self.state, &self.config, stopped)? } else { Vec::new() };
         tracing::info!(address = %self.listener.local_addr()?, "Gatehouse is listening");
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())

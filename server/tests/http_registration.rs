@@ -5,8 +5,7 @@ mod common;
 
 use app::backend::services::bootstrap;
 use common::{
-    alert_text, browser, for_each_app, individual_fields, location, session_cookie_in, spawn_app_with, text_of,
-    TestApp,
+    alert_text, browser, for_each_app, individual_fields, location, session_cookie_in, spawn_app_with, text_of, TestApp,
 };
 use reqwest::{header, StatusCode};
 use serde_json::json;
@@ -83,7 +82,8 @@ async fn after_registering_the_user_lands_on_ref_only_when_it_is_a_local_path() 
         let response = app.post_form("/register/individual?ref=%2Faccount", &individual_fields("ann.lee")).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "[{label}]");
         assert_eq!(location(&response), "/account", "[{label}] a local ref is followed");
-        for (i, bad) in ["%2F%2Fevil.example", "https%3A%2F%2Fevil.example%2F", "%2F%5Cevil.example"].iter().enumerate() {
+        for (i, bad) in ["%2F%2Fevil.example", "https%3A%2F%2Fevil.example%2F", "%2F%5Cevil.example"].iter().enumerate()
+        {
             let (client, _jar) = browser();
             let response = client
                 .post(app.url(&format!("/register/individual?ref={bad}")))

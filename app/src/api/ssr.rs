@@ -36,7 +36,11 @@ pub const USER_ID: &str = "user_id";
 pub const SIGNED_IN_AT: &str = "signed_in_at";
 
 /// Starts an authenticated session with a new ID (SEC-2: no fixation).
-pub async fn start_session(session: &Session, user_id: &str, now_ms: i64) -> Result<(), tower_sessions::session::Error> {
+pub async fn start_session(
+    session: &Session,
+    user_id: &str,
+    now_ms: i64,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(USER_ID, user_id).await?;
     session.insert(SIGNED_IN_AT, now_ms).await?;
@@ -49,7 +53,8 @@ pub async fn session_user_id(session: &Session, state: &AppState) -> Option<Stri
     let signed_in_at: i64 = session.get(SIGNED_IN_AT).await.ok().flatten()?;
     let absolute_ms = {
         let mut conn = state.db.pool().acquire().await.ok()?;
-        crate::backend::settings::Settings::load(&mut conn).await.ok()?.session_absolute_hours * crate::backend::clock::HOUR_MS
+        crate::backend::settings::Settings::load(&mut conn).await.ok()?.session_absolute_hours
+            * crate::backend::clock::HOUR_MS
     };
     if state.now_ms() - signed_in_at > absolute_ms {
         let _ = session.flush().await;

@@ -21,9 +21,7 @@ pub async fn current_user(state: &AppState, user_id: &str) -> Result<Option<Curr
     let mut conn = state.db.pool().acquire().await?;
     let Some(u) = users::find_session_user(&mut conn, user_id).await? else { return Ok(None) };
     let now = state.now_ms();
-    let active = u.status == "active"
-        && u.start_at.is_none_or(|s| s <= now)
-        && u.end_at.is_none_or(|e| e >= now);
+    let active = u.status == "active" && u.start_at.is_none_or(|s| s <= now) && u.end_at.is_none_or(|e| e >= now);
     if !active {
         return Ok(None);
     }

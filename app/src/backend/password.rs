@@ -36,10 +36,7 @@ fn argon2() -> Argon2<'static> {
 
 fn hash_blocking(secret: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    argon2()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    argon2().hash_password(secret.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
 }
 
 fn verify_blocking(candidate: &str, phc: &str) -> bool {
@@ -68,10 +65,7 @@ impl PasswordHasher {
 
     async fn hash_secret(&self, secret: String) -> Result<PasswordHash, String> {
         let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
-        tokio::task::spawn_blocking(move || hash_blocking(&secret))
-            .await
-            .map_err(|e| e.to_string())?
-            .map(PasswordHash)
+        tokio::task::spawn_blocking(move || hash_blocking(&secret)).await.map_err(|e| e.to_string())?.map(PasswordHash)
     }
 
     /// Verifies `candidate` against `stored`; with no stored hash it verifies against a dummy

@@ -27,10 +27,7 @@ impl<'de> Visitor<'de> for CheckboxVisitor {
     }
 
     fn visit_str<E: Error>(self, v: &str) -> Result<bool, E> {
-        Ok(matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "on" | "true" | "1" | "yes"
-        ))
+        Ok(matches!(v.trim().to_ascii_lowercase().as_str(), "on" | "true" | "1" | "yes"))
     }
 
     fn visit_u64<E: Error>(self, v: u64) -> Result<bool, E> {

@@ -39,13 +39,19 @@ fn address_part(raw: &str, field: &str, empty_message: Option<&str>, errors: &mu
 /// `phone_required` is the `mandate_business_phone` setting (REG-10).
 pub fn validate_company(get: impl Fn(&str) -> String, phone_required: bool) -> Result<CompanyDetails, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let name = CompanyName::parse(&get("company_name")).map_err(|e| errors.push(FieldError::new("company_name", e.to_string()))).ok();
-    let line1 = address_part(&get("address_line1"), "address_line1", Some("Enter the first line of the address"), &mut errors);
+    let name = CompanyName::parse(&get("company_name"))
+        .map_err(|e| errors.push(FieldError::new("company_name", e.to_string())))
+        .ok();
+    let line1 =
+        address_part(&get("address_line1"), "address_line1", Some("Enter the first line of the address"), &mut errors);
     let line2 = address_part(&get("address_line2"), "address_line2", None, &mut errors);
     let city = address_part(&get("city"), "city", Some("Enter the city"), &mut errors);
     let region = address_part(&get("region"), "region", None, &mut errors);
-    let postal_code = PostalCode::parse(&get("postal_code")).map_err(|e| errors.push(FieldError::new("postal_code", e.to_string()))).ok();
-    let country = CountryCode::parse(&get("country")).map_err(|e| errors.push(FieldError::new("country", e.to_string()))).ok();
+    let postal_code = PostalCode::parse(&get("postal_code"))
+        .map_err(|e| errors.push(FieldError::new("postal_code", e.to_string())))
+        .ok();
+    let country =
+        CountryCode::parse(&get("country")).map_err(|e| errors.push(FieldError::new("country", e.to_string()))).ok();
     let raw_phone = get("company_phone");
     let phone = if raw_phone.trim().is_empty() {
         if phone_required {
@@ -56,16 +62,9 @@ pub fn validate_company(get: impl Fn(&str) -> String, phone_required: bool) -> R
         Phone::parse(&raw_phone).map_err(|e| errors.push(FieldError::new("company_phone", e.to_string()))).ok()
     };
     match (name, line1, city, postal_code, country) {
-        (Some(name), Some(address_line1), Some(city), Some(postal_code), Some(country)) if errors.is_empty() => Ok(CompanyDetails {
-            name,
-            address_line1,
-            address_line2: line2,
-            city,
-            region,
-            postal_code,
-            country,
-            phone,
-        }),
+        (Some(name), Some(address_line1), Some(city), Some(postal_code), Some(country)) if errors.is_empty() => {
+            Ok(CompanyDetails { name, address_line1, address_line2: line2, city, region, postal_code, country, phone })
+        }
         _ => Err(errors),
     }
 }

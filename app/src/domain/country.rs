@@ -333,19 +333,12 @@ mod tests {
         assert_eq!(COUNTRIES.len(), 249);
         let codes: HashSet<_> = COUNTRIES.iter().map(|(c, _)| *c).collect();
         assert_eq!(codes.len(), 249);
-        assert!(codes
-            .iter()
-            .all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(codes.iter().all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
     }
 
     #[test]
     fn table_is_sorted_by_name_ignoring_accents() {
-        let key = |name: &str| -> String {
-            name.nfd()
-                .filter(char::is_ascii)
-                .collect::<String>()
-                .to_lowercase()
-        };
+        let key = |name: &str| -> String { name.nfd().filter(char::is_ascii).collect::<String>().to_lowercase() };
         for pair in COUNTRIES.windows(2) {
             assert!(key(pair[0].1) < key(pair[1].1), "{pair:?}");
         }
@@ -356,21 +349,14 @@ mod tests {
         let de = CountryCode::parse(" de ").unwrap();
         assert_eq!(de.as_str(), "DE");
         assert_eq!(de.name(), "Germany");
-        assert_eq!(
-            CountryCode::parse("US").unwrap().name(),
-            "United States of America"
-        );
+        assert_eq!(CountryCode::parse("US").unwrap().name(), "United States of America");
         assert_eq!(CountryCode::parse("AX").unwrap().name(), "Åland Islands");
     }
 
     #[test]
     fn unknown_or_empty_codes_ask_to_choose() {
         for raw in ["", "XX", "UK", "DEU", "D"] {
-            assert_eq!(
-                CountryCode::parse(raw).unwrap_err().to_string(),
-                "Choose a country",
-                "{raw:?}"
-            );
+            assert_eq!(CountryCode::parse(raw).unwrap_err().to_string(), "Choose a country", "{raw:?}");
         }
     }
 

@@ -30,13 +30,8 @@ impl Email {
         }
         // The crate's defaults (`EmailAddress::is_valid`) also accept `Jane <jane@x.com>` and
         // `jane@[10.0.0.1]`; neither is something we can store and mail to as typed.
-        let options = Options {
-            allow_display_text: false,
-            allow_domain_literal: false,
-            ..Options::default()
-        };
-        let parsed =
-            EmailAddress::parse_with_options(trimmed, options).map_err(|_| EmailError::Invalid)?;
+        let options = Options { allow_display_text: false, allow_domain_literal: false, ..Options::default() };
+        let parsed = EmailAddress::parse_with_options(trimmed, options).map_err(|_| EmailError::Invalid)?;
         // `jane@localhost` is valid RFC 5322 but never a shopper's real address.
         let domain = parsed.domain();
         if !domain.contains('.') || domain.ends_with('.') {
@@ -88,10 +83,7 @@ mod tests {
 
     #[test]
     fn empty_input_asks_for_an_address() {
-        assert_eq!(
-            Email::parse("  ").unwrap_err().to_string(),
-            "Enter an e-mail address"
-        );
+        assert_eq!(Email::parse("  ").unwrap_err().to_string(), "Enter an e-mail address");
     }
 
     #[test]
@@ -117,12 +109,7 @@ mod tests {
 
     #[test]
     fn rejects_addresses_longer_than_254() {
-        let domain = format!(
-            "{}.{}.{}.com",
-            "a".repeat(63),
-            "b".repeat(63),
-            "c".repeat(63)
-        );
+        let domain = format!("{}.{}.{}.com", "a".repeat(63), "b".repeat(63), "c".repeat(63));
         let at_limit = format!("{}@{domain}", "j".repeat(254 - 1 - domain.len()));
         assert_eq!(at_limit.len(), 254);
         assert!(Email::parse(&at_limit).is_ok());

@@ -9,10 +9,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        Self { field: field.to_owned(), message: message.into() }
     }
 }
 
@@ -21,10 +18,7 @@ pub type FieldErrors = Vec<FieldError>;
 
 /// The first message for `field`, for rendering beside that input.
 pub fn message_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.message.as_str())
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
 }
 
 #[cfg(test)]
@@ -39,10 +33,7 @@ mod tests {
             FieldError::new("username", "Enter a username"),
             FieldError::new("email", "second"),
         ];
-        assert_eq!(
-            message_for(&errors, "email"),
-            Some("Enter an e-mail address")
-        );
+        assert_eq!(message_for(&errors, "email"), Some("Enter an e-mail address"));
         assert_eq!(message_for(&errors, "username"), Some("Enter a username"));
         assert_eq!(message_for(&errors, "phone"), None);
     }
@@ -51,10 +42,7 @@ mod tests {
     fn field_errors_round_trip_through_serde() {
         let error = FieldError::new("email", String::from("Enter an e-mail address"));
         let json = serde_json::to_string(&error).unwrap();
-        assert_eq!(
-            json,
-            r#"{"field":"email","message":"Enter an e-mail address"}"#
-        );
+        assert_eq!(json, r#"{"field":"email","message":"Enter an e-mail address"}"#);
         assert_eq!(serde_json::from_str::<FieldError>(&json).unwrap(), error);
     }
 }

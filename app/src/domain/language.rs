@@ -2,9 +2,7 @@
 
 /// A supported language. Adding one means a variant here plus its code in [`Language::code`]
 /// and [`Language::from_code`]; the exhaustive matches point at everything else to translate.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub enum Language {
     #[default]
     #[serde(rename = "en")]
@@ -25,11 +23,7 @@ impl Language {
     /// stale cookie or an odd browser header must never break a page.
     pub fn from_code(code: &str) -> Language {
         let primary = code.trim().split(['-', '_']).next().unwrap_or_default();
-        Language::ALL
-            .iter()
-            .copied()
-            .find(|language| language.code().eq_ignore_ascii_case(primary))
-            .unwrap_or_default()
+        Language::ALL.iter().copied().find(|language| language.code().eq_ignore_ascii_case(primary)).unwrap_or_default()
     }
 }
 
@@ -42,10 +36,7 @@ mod tests {
     fn english_is_en_and_the_default() {
         assert_eq!(Language::English.code(), "en");
         assert_eq!(Language::default(), Language::English);
-        assert_eq!(
-            serde_json::to_string(&Language::English).unwrap(),
-            r#""en""#
-        );
+        assert_eq!(serde_json::to_string(&Language::English).unwrap(), r#""en""#);
     }
 
     #[test]

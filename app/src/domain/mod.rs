@@ -21,8 +21,7 @@ pub use email::{Email, EmailError};
 pub use field::{message_for, FieldError, FieldErrors};
 pub use language::Language;
 pub use password::{
-    confirm_matches, CommonPasswords, NoCommonList, Password, PasswordContext, PasswordError,
-    PasswordPolicy,
+    confirm_matches, CommonPasswords, NoCommonList, Password, PasswordContext, PasswordError, PasswordPolicy,
 };
 pub use person_name::{CompanyName, CompanyNameError, PersonName, PersonNameError};
 pub use phone::{Phone, PhoneError};

@@ -11,10 +11,7 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self {
-            min_length: 12,
-            hard_to_guess: true,
-        }
+        Self { min_length: 12, hard_to_guess: true }
     }
 }
 
@@ -77,9 +74,7 @@ impl Password {
     ) -> Result<Password, PasswordError> {
         let length = raw.chars().count();
         if length < policy.min_length {
-            return Err(PasswordError::TooShort {
-                min: policy.min_length,
-            });
+            return Err(PasswordError::TooShort { min: policy.min_length });
         }
         if length > Self::MAX_LENGTH {
             return Err(PasswordError::TooLong);
@@ -131,11 +126,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const CTX: PasswordContext<'static> = PasswordContext {
-        username: "jdoe@acme",
-        first_name: "Jane",
-        last_name: "Al",
-    };
+    const CTX: PasswordContext<'static> =
+        PasswordContext { username: "jdoe@acme", first_name: "Jane", last_name: "Al" };
 
     /// A list holding one password, standing in for the server's bundled list.
     struct OneCommon(&'static str);
@@ -146,18 +138,11 @@ mod tests {
     }
 
     fn parse(raw: &str, policy: PasswordPolicy) -> Result<Password, PasswordError> {
-        Password::parse(
-            raw.to_owned(),
-            &policy,
-            &CTX,
-            &OneCommon("correct horse battery"),
-        )
+        Password::parse(raw.to_owned(), &policy, &CTX, &OneCommon("correct horse battery"))
     }
 
     fn message(raw: &str) -> String {
-        parse(raw, PasswordPolicy::default())
-            .unwrap_err()
-            .to_string()
+        parse(raw, PasswordPolicy::default()).unwrap_err().to_string()
     }
 
     #[test]
@@ -169,66 +154,36 @@ mod tests {
     #[test]
     fn each_rule_has_its_message() {
         assert_eq!(message("short"), "Password must be at least 12 characters");
-        assert_eq!(
-            message(&"x".repeat(129)),
-            "Password must be at most 128 characters"
-        );
-        assert_eq!(
-            message("my JDOE@ACME pw!"),
-            "Password must not contain your username or name"
-        );
-        assert_eq!(
-            message("xxjanexxxxxxx"),
-            "Password must not contain your username or name"
-        );
-        assert_eq!(
-            message("correct horse battery"),
-            "This password is too common"
-        );
+        assert_eq!(message(&"x".repeat(129)), "Password must be at most 128 characters");
+        assert_eq!(message("my JDOE@ACME pw!"), "Password must not contain your username or name");
+        assert_eq!(message("xxjanexxxxxxx"), "Password must not contain your username or name");
+        assert_eq!(message("correct horse battery"), "This password is too common");
     }
 
     #[test]
     fn the_minimum_comes_from_the_policy() {
-        let policy = PasswordPolicy {
-            min_length: 8,
-            hard_to_guess: true,
-        };
+        let policy = PasswordPolicy { min_length: 8, hard_to_guess: true };
         assert!(parse("8 chars!", policy).is_ok());
-        assert_eq!(
-            parse("7 chars", policy).unwrap_err().to_string(),
-            "Password must be at least 8 characters"
-        );
+        assert_eq!(parse("7 chars", policy).unwrap_err().to_string(), "Password must be at least 8 characters");
     }
 
     #[test]
     fn length_counts_characters_not_bytes() {
         assert!(parse("ääääääääääää", PasswordPolicy::default()).is_ok());
         assert!(parse(&"ä".repeat(128), PasswordPolicy::default()).is_ok());
-        assert_eq!(
-            parse(&"ä".repeat(129), PasswordPolicy::default()).unwrap_err(),
-            PasswordError::TooLong
-        );
+        assert_eq!(parse(&"ä".repeat(129), PasswordPolicy::default()).unwrap_err(), PasswordError::TooLong);
     }
 
     #[test]
     fn name_parts_shorter_than_3_characters_are_ignored() {
         assert!(parse("totally alright", PasswordPolicy::default()).is_ok());
         let empty = PasswordContext::default();
-        assert!(Password::parse(
-            "anything goes".into(),
-            &PasswordPolicy::default(),
-            &empty,
-            &NoCommonList
-        )
-        .is_ok());
+        assert!(Password::parse("anything goes".into(), &PasswordPolicy::default(), &empty, &NoCommonList).is_ok());
     }
 
     #[test]
     fn without_hard_to_guess_only_length_applies() {
-        let lax = PasswordPolicy {
-            min_length: 12,
-            hard_to_guess: false,
-        };
+        let lax = PasswordPolicy { min_length: 12, hard_to_guess: false };
         assert!(parse("jane jane jane", lax).is_ok());
         assert!(parse("correct horse battery", lax).is_ok());
         assert!(parse("jane", lax).is_err());
@@ -244,10 +199,7 @@ mod tests {
     #[test]
     fn confirmation_must_match_exactly() {
         assert_eq!(confirm_matches("abc def", "abc def"), Ok(()));
-        assert_eq!(
-            confirm_matches("abc def", "abc def "),
-            Err("Passwords do not match")
-        );
+        assert_eq!(confirm_matches("abc def", "abc def "), Err("Passwords do not match"));
     }
 
     fn chars(len: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = String> {

@@ -100,10 +100,7 @@ mod tests {
         let phone = Phone::parse("  +1  (415)\u{a0}555-0100 ").unwrap();
         assert_eq!(phone.as_str(), "+1 (415) 555-0100");
         assert_eq!(phone.digits(), "+14155550100");
-        assert_eq!(
-            Phone::parse("030.1234.5678").unwrap().digits(),
-            "03012345678"
-        );
+        assert_eq!(Phone::parse("030.1234.5678").unwrap().digits(), "03012345678");
     }
 
     #[test]

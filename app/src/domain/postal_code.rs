@@ -90,28 +90,13 @@ mod tests {
 
     #[test]
     fn empty_input_asks_for_a_code() {
-        assert_eq!(
-            PostalCode::parse("  ").unwrap_err().to_string(),
-            "Enter a postal code"
-        );
+        assert_eq!(PostalCode::parse("  ").unwrap_err().to_string(), "Enter a postal code");
     }
 
     #[test]
     fn rejects_wrong_length_or_characters() {
-        for raw in [
-            "1",
-            "01234567890",
-            "75001!",
-            "Ü1234",
-            "12_34",
-            "--",
-            "12\t34",
-        ] {
-            assert_eq!(
-                PostalCode::parse(raw).unwrap_err().to_string(),
-                "Enter a valid postal code",
-                "{raw:?}"
-            );
+        for raw in ["1", "01234567890", "75001!", "Ü1234", "12_34", "--", "12\t34"] {
+            assert_eq!(PostalCode::parse(raw).unwrap_err().to_string(), "Enter a valid postal code", "{raw:?}");
         }
     }
 }

@@ -2,8 +2,7 @@
 
 use super::field::FieldError;
 use super::{
-    confirm_matches, CommonPasswords, Email, Password, PasswordContext, PasswordPolicy, PersonName,
-    Phone, Username,
+    confirm_matches, CommonPasswords, Email, Password, PasswordContext, PasswordPolicy, PersonName, Phone, Username,
 };
 use std::fmt;
 
@@ -43,11 +42,7 @@ impl IndividualForm {
         common: &dyn CommonPasswords,
     ) -> Result<IndividualRegistration, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let first_name = check(
-            &mut errors,
-            "first_name",
-            PersonName::parse(&self.first_name),
-        );
+        let first_name = check(&mut errors, "first_name", PersonName::parse(&self.first_name));
         let last_name = check(&mut errors, "last_name", PersonName::parse(&self.last_name));
         let email = check(&mut errors, "email", Email::parse(&self.email));
         // The phone is optional (REG-5): blank means none, anything else must be valid.
@@ -65,22 +60,19 @@ impl IndividualForm {
             }
         }
         match (first_name, last_name, email, phone, username, password) {
-            (
-                Some(first_name),
-                Some(last_name),
-                Some(email),
-                Some(phone),
-                Some(username),
-                Some(password),
-            ) if errors.is_empty() => Ok(IndividualRegistration {
-                first_name,
-                last_name,
-                email,
-                phone,
-                username,
-                password,
-                marketing_opt_in: self.marketing_opt_in,
-            }),
+            (Some(first_name), Some(last_name), Some(email), Some(phone), Some(username), Some(password))
+                if errors.is_empty() =>
+            {
+                Ok(IndividualRegistration {
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    username,
+                    password,
+                    marketing_opt_in: self.marketing_opt_in,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -96,11 +88,8 @@ impl IndividualForm {
             errors.push(FieldError::new("password", "Enter a password"));
             return None;
         }
-        let ctx = PasswordContext {
-            username: &self.username,
-            first_name: &self.first_name,
-            last_name: &self.last_name,
-        };
+        let ctx =
+            PasswordContext { username: &self.username, first_name: &self.first_name, last_name: &self.last_name };
         let parsed = Password::parse(self.password.clone(), policy, &ctx, common);
         check(errors, "password", parsed)
     }
@@ -108,22 +97,12 @@ impl IndividualForm {
     /// The form to render again after a failed submit: entered values kept, passwords never
     /// (REG-14).
     pub fn without_secrets(&self) -> IndividualForm {
-        IndividualForm {
-            password: String::new(),
-            password_confirm: String::new(),
-            ..self.clone()
-        }
+        IndividualForm { password: String::new(), password_confirm: String::new(), ..self.clone() }
     }
 }
 
-fn check<T, E: fmt::Display>(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    result: Result<T, E>,
-) -> Option<T> {
-    result
-        .map_err(|e| errors.push(FieldError::new(field, e.to_string())))
-        .ok()
+fn check<T, E: fmt::Display>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, E>) -> Option<T> {
+    result.map_err(|e| errors.push(FieldError::new(field, e.to_string()))).ok()
 }
 
 /// Passwords are redacted so that logging a form can never leak one (SEC-7).
@@ -203,10 +182,7 @@ mod tests {
             ("username", "Enter a username"),
             ("password", "Enter a password"),
         ];
-        let actual: Vec<_> = errors
-            .iter()
-            .map(|e| (e.field.as_str(), e.message.as_str()))
-            .collect();
+        let actual: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
         assert_eq!(actual, expected);
     }
 
@@ -223,22 +199,10 @@ mod tests {
         let errors = validate(&form).unwrap_err();
         assert_eq!(errors.len(), 5);
         let msg = |field| message_for(&errors, field);
-        assert_eq!(
-            msg("email"),
-            Some("Enter a valid e-mail address, like name@example.com")
-        );
-        assert_eq!(
-            msg("phone"),
-            Some("Enter a phone number, like +1 415 555 0100")
-        );
-        assert_eq!(
-            msg("username"),
-            Some("Username must be at least 3 characters")
-        );
-        assert_eq!(
-            msg("password"),
-            Some("Password must not contain your username or name")
-        );
+        assert_eq!(msg("email"), Some("Enter a valid e-mail address, like name@example.com"));
+        assert_eq!(msg("phone"), Some("Enter a phone number, like +1 415 555 0100"));
+        assert_eq!(msg("username"), Some("Username must be at least 3 characters"));
+        assert_eq!(msg("password"), Some("Password must not contain your username or name"));
         assert_eq!(msg("password_confirm"), Some("Passwords do not match"));
     }
 
@@ -250,18 +214,9 @@ mod tests {
                 true
             }
         }
-        let errors = filled()
-            .validate(&PasswordPolicy::default(), &Everything)
-            .unwrap_err();
-        assert_eq!(
-            errors,
-            vec![FieldError::new("password", "This password is too common")]
-        );
-        let short = IndividualForm {
-            password: "short".into(),
-            password_confirm: "short".into(),
-            ..filled()
-        };
+        let errors = filled().validate(&PasswordPolicy::default(), &Everything).unwrap_err();
+        assert_eq!(errors, vec![FieldError::new("password", "This password is too common")]);
+        let short = IndividualForm { password: "short".into(), password_confirm: "short".into(), ..filled() };
         assert_eq!(
             message_for(&validate(&short).unwrap_err(), "password"),
             Some("Password must be at least 12 characters")
@@ -270,22 +225,13 @@ mod tests {
 
     #[test]
     fn a_missing_confirmation_asks_for_it() {
-        let form = IndividualForm {
-            password_confirm: String::new(),
-            ..filled()
-        };
-        assert_eq!(
-            validate(&form).unwrap_err(),
-            vec![FieldError::new("password_confirm", "Confirm your password")]
-        );
+        let form = IndividualForm { password_confirm: String::new(), ..filled() };
+        assert_eq!(validate(&form).unwrap_err(), vec![FieldError::new("password_confirm", "Confirm your password")]);
     }
 
     #[test]
     fn without_secrets_keeps_values_but_never_passwords() {
-        let form = IndividualForm {
-            marketing_opt_in: true,
-            ..filled()
-        };
+        let form = IndividualForm { marketing_opt_in: true, ..filled() };
         let kept = form.without_secrets();
         assert_eq!(kept.password, "");
         assert_eq!(kept.password_confirm, "");
@@ -311,10 +257,7 @@ mod tests {
 
     #[test]
     fn json_booleans_round_trip() {
-        let form = IndividualForm {
-            marketing_opt_in: true,
-            ..filled()
-        };
+        let form = IndividualForm { marketing_opt_in: true, ..filled() };
         let json = serde_json::to_string(&form).unwrap();
         assert!(json.contains(r#""marketing_opt_in":true"#));
         assert_eq!(serde_json::from_str::<IndividualForm>(&json).unwrap(), form);

@@ -39,8 +39,7 @@ impl RegistryId {
                 c => c,
             })
             .collect();
-        let valid =
-            body.len() == BODY_LENGTH && body.bytes().all(|b| REGISTRY_ID_ALPHABET.contains(&b));
+        let valid = body.len() == BODY_LENGTH && body.bytes().all(|b| REGISTRY_ID_ALPHABET.contains(&b));
         if !valid {
             return Err(RegistryIdError::Invalid);
         }
@@ -112,38 +111,19 @@ mod tests {
 
     #[test]
     fn accepts_lowercase_and_whitespace_and_reads_i_o_as_1_0() {
-        assert_eq!(
-            RegistryId::parse("  r-acme01 ").unwrap().as_str(),
-            "R-ACME01"
-        );
+        assert_eq!(RegistryId::parse("  r-acme01 ").unwrap().as_str(), "R-ACME01");
         assert_eq!(RegistryId::parse("R-ACMEOI").unwrap().as_str(), "R-ACME01");
     }
 
     #[test]
     fn empty_input_asks_for_the_id() {
-        assert_eq!(
-            RegistryId::parse(" ").unwrap_err().to_string(),
-            "Enter the Registry ID"
-        );
+        assert_eq!(RegistryId::parse(" ").unwrap_err().to_string(), "Enter the Registry ID");
     }
 
     #[test]
     fn malformed_ids_show_an_example() {
-        for raw in [
-            "7K4Q2M",
-            "R7K4Q2M",
-            "R-7K4Q2",
-            "R-7K4Q2MX",
-            "X-7K4Q2M",
-            "R-7K4Q2!",
-            "R-7K4Q2É",
-            "R--7K4Q2",
-        ] {
-            assert_eq!(
-                RegistryId::parse(raw).unwrap_err().to_string(),
-                "Enter a Registry ID like R-7K4Q2M",
-                "{raw:?}"
-            );
+        for raw in ["7K4Q2M", "R7K4Q2M", "R-7K4Q2", "R-7K4Q2MX", "X-7K4Q2M", "R-7K4Q2!", "R-7K4Q2É", "R--7K4Q2"] {
+            assert_eq!(RegistryId::parse(raw).unwrap_err().to_string(), "Enter a Registry ID like R-7K4Q2M", "{raw:?}");
         }
     }
 

@@ -8,7 +8,11 @@ pub fn safe_ref(raw: &str) -> String {
         && !raw.starts_with("/\\")
         && raw.len() <= 2000
         && !raw.chars().any(|c| c.is_control() || c == '\\' || c.is_whitespace());
-    if ok { raw.to_owned() } else { "/".to_owned() }
+    if ok {
+        raw.to_owned()
+    } else {
+        "/".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -21,7 +25,16 @@ mod tests {
     fn only_same_origin_relative_paths_are_kept() {
         assert_eq!(safe_ref("/account?tab=1"), "/account?tab=1");
         assert_eq!(safe_ref("/"), "/");
-        for bad in ["//evil.example", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "", "evil", "/a\nb", "/\tx"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "evil",
+            "/a\nb",
+            "/\tx",
+        ] {
             assert_eq!(safe_ref(bad), "/", "{bad:?}");
         }
     }

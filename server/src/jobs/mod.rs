@@ -1,4 +1,4 @@
 //! Background jobs that run inside the server process and claim work with leases.
 
-pub mod outbox;
 pub mod approval_timeouts;
+pub mod outbox;

@@ -9,7 +9,12 @@ use crate::api::error::AppError;
 pub const STILL_PENDING: &str = "Approved. The request still needs approval by other approvers";
 
 #[server(prefix = "/api", endpoint = "approvals/approve")]
-pub async fn approve_request(scope: Scope, id: String, comments: String, accounts: Vec<String>) -> Result<String, AppError> {
+pub async fn approve_request(
+    scope: Scope,
+    id: String,
+    comments: String,
+    accounts: Vec<String>,
+) -> Result<String, AppError> {
     use crate::api::ssr::{reference, session, session_user_id, state};
     let state = state()?;
     let session = session().await?;

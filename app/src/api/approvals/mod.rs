@@ -94,7 +94,11 @@ pub(crate) mod ssr {
             } else {
                 "Registration".to_owned()
             },
-            submitted_at: crate::backend::clock::format_ms(row.submitted_at).replace('T', " ").chars().take(16).collect(),
+            submitted_at: crate::backend::clock::format_ms(row.submitted_at)
+                .replace('T', " ")
+                .chars()
+                .take(16)
+                .collect(),
             step: format!("{} of {}", row.current_step, row.step_count.max(1)),
             last_comment: row.last_comment,
         }

@@ -36,7 +36,11 @@ pub async fn approval_request(scope: Scope, id: String) -> Result<RequestDetail,
         entry: super::ssr::entry(row),
         accounts: accounts
             .into_iter()
-            .map(|a| super::AccountOption { id: a.id, account_number: a.account_number, is_company_primary: a.is_company_primary != 0 })
+            .map(|a| super::AccountOption {
+                id: a.id,
+                account_number: a.account_number,
+                is_company_primary: a.is_company_primary != 0,
+            })
             .collect(),
     })
 }

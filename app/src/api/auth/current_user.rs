@@ -11,9 +11,9 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let state = state()?;
     let session = session().await?;
     let Some(user_id) = session_user_id(&session, &state).await else { return Ok(None) };
-    let user = crate::backend::authz::current_user(&state, &user_id).await.map_err(|_| AppError::Internal {
-        reference: crate::api::ssr::reference(),
-    })?;
+    let user = crate::backend::authz::current_user(&state, &user_id)
+        .await
+        .map_err(|_| AppError::Internal { reference: crate::api::ssr::reference() })?;
     let Some(u) = user else { return Ok(None) };
     let menu = crate::backend::authz::menu(&state, &u)
         .await

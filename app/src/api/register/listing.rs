@@ -21,10 +21,7 @@ pub async fn register_listing(group_ut: Option<String>) -> Result<Vec<UserTypeGr
         .map(|(_, heading)| UserTypeGroup { heading: (*heading).to_owned(), entries: Vec::new() })
         .collect();
     for t in types {
-        let index = GROUPS
-            .iter()
-            .position(|(key, _)| Some(*key) == t.group_key.as_deref())
-            .unwrap_or(GROUPS.len());
+        let index = GROUPS.iter().position(|(key, _)| Some(*key) == t.group_key.as_deref()).unwrap_or(GROUPS.len());
         groups[index].entries.push(UserTypeEntry { key: t.key, long_name: t.long_name });
     }
     groups.retain(|g| !g.entries.is_empty());

@@ -43,12 +43,10 @@ pub async fn handle(
         return Ok(PENDING_PATH.to_owned());
     }
     // REG-13: with no approval needed the user is signed in and lands on `ref`.
-    start_session(session, &registered.user_id, state.now_ms())
-        .await
-        .map_err(|e| {
-            tracing::error!(reference = %reference, error = %e, "session start failed");
-            AppError::Internal { reference: reference.clone() }
-        })?;
+    start_session(session, &registered.user_id, state.now_ms()).await.map_err(|e| {
+        tracing::error!(reference = %reference, error = %e, "session start failed");
+        AppError::Internal { reference: reference.clone() }
+    })?;
     tracing::info!(reference = %reference, user_id = %registered.user_id, "registered and signed in");
     let next = landing(ref_);
     if registered.registry_id.is_some() {

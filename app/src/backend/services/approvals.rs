@@ -25,7 +25,12 @@ pub enum Approved {
 }
 
 /// One page of the requests the approver may decide (APR-4), oldest first.
-pub async fn pending(state: &AppState, approver: &Approver, page: i64, per_page: i64) -> Result<Vec<PendingRow>, ServiceError> {
+pub async fn pending(
+    state: &AppState,
+    approver: &Approver,
+    page: i64,
+    per_page: i64,
+) -> Result<Vec<PendingRow>, ServiceError> {
     let mut conn = state.db.pool().acquire().await?;
     let key = approver.key();
     let offset = page.max(0) * per_page;
@@ -47,7 +52,11 @@ fn clean_comment(comment: &str) -> Result<Option<String>, ServiceError> {
 }
 
 /// Opens the decision: checks the approver may decide, and that nobody decided first.
-async fn open_decision(conn: &mut AnyConnection, approver: &Approver, request_id: &str) -> Result<RequestRecord, ServiceError> {
+async fn open_decision(
+    conn: &mut AnyConnection,
+    approver: &Approver,
+    request_id: &str,
+) -> Result<RequestRecord, ServiceError> {
     let request = approvals::find(conn, request_id).await?.ok_or(ServiceError::NotFound)?;
     if request.status != "pending" {
         return Err(ServiceError::Conflict(ALREADY_DECIDED.into()));
@@ -82,7 +91,16 @@ pub async fn approve(
         if !approvals::advance(&mut tx, request_id, request.version, now).await? {
             return Err(lost_race());
         }
-        approvals::record_decision(&mut tx, request_id, request.current_step, "approved", Some(approver.user_id()), comment.as_deref(), now).await?;
+        approvals::record_decision(
+            &mut tx,
+            request_id,
+            request.current_step,
+            "approved",
+            Some(approver.user_id()),
+            comment.as_deref(),
+            now,
+        )
+        .await?;
         let advanced = RequestRecord { current_step: request.current_step + 1, ..request.clone() };
         notify_approvers(&mut tx, &brand, &settings, &advanced, now).await?;
         log(&mut tx, approver, "request.step_approved", request_id, comment.as_deref(), now).await?;
@@ -92,7 +110,16 @@ pub async fn approve(
     if !approvals::close(&mut tx, request_id, request.version, "approved", now).await? {
         return Err(lost_race());
     }
-    approvals::record_decision(&mut tx, request_id, request.current_step, "approved", Some(approver.user_id()), comment.as_deref(), now).await?;
+    approvals::record_decision(
+        &mut tx,
+        request_id,
+        request.current_step,
+        "approved",
+        Some(approver.user_id()),
+        comment.as_deref(),
+        now,
+    )
+    .await?;
     match request.kind.as_str() {
         "enrollment" => grant_enrollment(&mut tx, &brand, &request, now).await?,
         _ => enable_registration(&mut tx, &brand, &settings, &request, account_ids, now).await?,
@@ -122,14 +149,27 @@ async fn assign_accounts(
     for id in selected {
         match company_accounts.iter().find(|a| &a.id == id) {
             Some(account) => chosen.push(account),
-            None => return Err(ServiceError::Validation(vec![FieldError::new("accounts", "Choose accounts of this company only")])),
+            None => {
+                return Err(ServiceError::Validation(vec![FieldError::new(
+                    "accounts",
+                    "Choose accounts of this company only",
+                )]))
+            }
         }
     }
     if chosen.is_empty() {
-        if let Some(primary) = company_accounts.iter().find(|a| a.is_company_primary != 0).or(company_accounts.first()) {
+        if let Some(primary) = company_accounts.iter().find(|a| a.is_company_primary != 0).or(company_accounts.first())
+        {
             chosen.push(primary);
         } else if settings.auto_create_account {
-            super::registration::open_account(conn, accounts::Owner::Organization(organization_id), true, Some(&request.user_id), now).await?;
+            super::registration::open_account(
+                conn,
+                accounts::Owner::Organization(organization_id),
+                true,
+                Some(&request.user_id),
+                now,
+            )
+            .await?;
         }
     }
     for (i, account) in chosen.iter().enumerate() {
@@ -161,14 +201,26 @@ async fn enable_registration(
         None => None,
     };
     if let Some(email) = persons::primary_email(conn, &user.person_id).await? {
-        let message = mail::approved(brand, Language::from_code(&user.language), &email, &user.first_name, &user.username, registry_id.as_deref());
+        let message = mail::approved(
+            brand,
+            Language::from_code(&user.language),
+            &email,
+            &user.first_name,
+            &user.username,
+            registry_id.as_deref(),
+        );
         mail::enqueue(conn, &message, now).await?;
     }
     Ok(())
 }
 
 /// APR-10: the enrollment's roles are granted and the company's primary users are told.
-async fn grant_enrollment(conn: &mut AnyConnection, brand: &Brand, request: &RequestRecord, now: i64) -> Result<(), ServiceError> {
+async fn grant_enrollment(
+    conn: &mut AnyConnection,
+    brand: &Brand,
+    request: &RequestRecord,
+    now: i64,
+) -> Result<(), ServiceError> {
     let Some(enrollment_id) = request.enrollment_id.as_deref() else { return Ok(()) };
     for role_id in roles::enrollment_role_ids(conn, enrollment_id).await? {
         roles::grant(conn, &request.user_id, &role_id, None, now).await?;
@@ -194,7 +246,12 @@ async fn grant_enrollment(conn: &mut AnyConnection, brand: &Brand, request: &Req
 
 /// APR-6 and REJ-1 … REJ-3: reject with comments, release the username at once and
 /// inactivate what the registration created (unless the setting says otherwise).
-pub async fn reject(state: &AppState, approver: &Approver, request_id: &str, comments: &str) -> Result<(), ServiceError> {
+pub async fn reject(
+    state: &AppState,
+    approver: &Approver,
+    request_id: &str,
+    comments: &str,
+) -> Result<(), ServiceError> {
     let comment = clean_comment(comments)?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
@@ -203,14 +260,24 @@ pub async fn reject(state: &AppState, approver: &Approver, request_id: &str, com
     if !approvals::close(&mut tx, request_id, request.version, "rejected", now).await? {
         return Err(lost_race());
     }
-    approvals::record_decision(&mut tx, request_id, request.current_step, "rejected", Some(approver.user_id()), comment.as_deref(), now).await?;
+    approvals::record_decision(
+        &mut tx,
+        request_id,
+        request.current_step,
+        "rejected",
+        Some(approver.user_id()),
+        comment.as_deref(),
+        now,
+    )
+    .await?;
     if request.kind == "registration" {
         clean_up_rejected_registration(&mut tx, &settings, &request, now).await?;
     }
     let user = users::profile(&mut tx, &request.user_id).await?.ok_or(ServiceError::NotFound)?;
     if let Some(email) = persons::primary_email(&mut tx, &user.person_id).await? {
         let brand = Brand::new(&settings, &state.config.public_url);
-        let message = mail::rejected(&brand, Language::from_code(&user.language), &email, &user.first_name, comment.as_deref());
+        let message =
+            mail::rejected(&brand, Language::from_code(&user.language), &email, &user.first_name, comment.as_deref());
         mail::enqueue(&mut tx, &message, now).await?;
     }
     log(&mut tx, approver, "request.rejected", request_id, comment.as_deref(), now).await?;
@@ -218,7 +285,12 @@ pub async fn reject(state: &AppState, approver: &Approver, request_id: &str, com
     Ok(())
 }
 
-async fn clean_up_rejected_registration(conn: &mut AnyConnection, settings: &Settings, request: &RequestRecord, now: i64) -> Result<(), ServiceError> {
+async fn clean_up_rejected_registration(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    request: &RequestRecord,
+    now: i64,
+) -> Result<(), ServiceError> {
     // PAR-3: a partial registration keeps its username and leaves the contact as it was.
     if request.is_partial != 0 {
         return Ok(());
@@ -230,7 +302,12 @@ async fn clean_up_rejected_registration(conn: &mut AnyConnection, settings: &Set
     }
     if let Some(organization_id) = &request.created_organization_id {
         // A new company's primary user: the organization goes only if nobody else is active in it.
-        let others = organizations::other_active_contacts(conn, organization_id, request.created_contact_id.as_deref().unwrap_or("")).await?;
+        let others = organizations::other_active_contacts(
+            conn,
+            organization_id,
+            request.created_contact_id.as_deref().unwrap_or(""),
+        )
+        .await?;
         if others == 0 {
             organizations::set_status(conn, organization_id, "inactive", now).await?;
             accounts::inactivate_of_organization(conn, organization_id).await?;
@@ -281,7 +358,14 @@ pub(crate) async fn notify_approvers(
     Ok(())
 }
 
-async fn log(conn: &mut AnyConnection, approver: &Approver, action: &str, request_id: &str, comment: Option<&str>, now: i64) -> Result<(), ServiceError> {
+async fn log(
+    conn: &mut AnyConnection,
+    approver: &Approver,
+    action: &str,
+    request_id: &str,
+    comment: Option<&str>,
+    now: i64,
+) -> Result<(), ServiceError> {
     audit::append(
         conn,
         &audit::AuditEntry {
@@ -300,7 +384,10 @@ async fn log(conn: &mut AnyConnection, approver: &Approver, action: &str, reques
 }
 
 /// The active accounts of the request's company, to offer on the Approve page (REJ-4).
-pub async fn assignable_accounts(state: &AppState, request_id: &str) -> Result<Vec<accounts::CompanyAccount>, ServiceError> {
+pub async fn assignable_accounts(
+    state: &AppState,
+    request_id: &str,
+) -> Result<Vec<accounts::CompanyAccount>, ServiceError> {
     let mut conn = state.db.pool().acquire().await?;
     let request = approvals::find(&mut conn, request_id).await?.ok_or(ServiceError::NotFound)?;
     match request.organization_id {
@@ -324,7 +411,8 @@ pub async fn reroute_timed_out(state: &AppState) -> Result<usize, ServiceError> 
     let timeout_ms = settings.approval_timeout_minutes * crate::backend::clock::MINUTE_MS;
     let ids = {
         let mut tx = state.db.begin().await?;
-        let ids = approvals::claim_timed_out(&mut tx, now - timeout_ms, now, 5 * crate::backend::clock::MINUTE_MS, 50).await?;
+        let ids = approvals::claim_timed_out(&mut tx, now - timeout_ms, now, 5 * crate::backend::clock::MINUTE_MS, 50)
+            .await?;
         tx.commit().await?;
         ids
     };
@@ -336,7 +424,14 @@ pub async fn reroute_timed_out(state: &AppState) -> Result<usize, ServiceError> 
         let user = users::profile(&mut tx, &request.user_id).await?.ok_or(ServiceError::NotFound)?;
         let requester = format!("{} {}", user.first_name, user.last_name);
         for approver in approvals::step_approvers(&mut tx, &request, &settings.universal_approver).await? {
-            let message = mail::approval_reminder(&brand, Language::English, &approver.email, &approver.first_name, &requester, settings.approval_timeout_minutes);
+            let message = mail::approval_reminder(
+                &brand,
+                Language::English,
+                &approver.email,
+                &approver.first_name,
+                &requester,
+                settings.approval_timeout_minutes,
+            );
             mail::enqueue(&mut tx, &message, now).await?;
         }
         if !approvals::reroute(&mut tx, &request, now).await? {

@@ -78,7 +78,9 @@ pub async fn load_demo_data(state: &AppState) -> Result<bool, ServiceError> {
     .await?;
 
     // Dana Smith: an individual who bought by phone.
-    let dana = persons::insert(&mut tx, &persons::NewPerson { first_name: "Dana", last_name: "Smith", language: "en" }, t).await?;
+    let dana =
+        persons::insert(&mut tx, &persons::NewPerson { first_name: "Dana", last_name: "Smith", language: "en" }, t)
+            .await?;
     persons::add_email(&mut tx, &dana, "dana.smith@example.com", true, t).await?;
     persons::add_phone(&mut tx, &dana, "+1 415 555 0100", "+14155550100", "personal", t).await?;
     let dana_account = accounts::insert(&mut tx, accounts::Owner::Person(&dana), "A-100001", false, None, t).await?;
@@ -94,10 +96,12 @@ pub async fn load_demo_data(state: &AppState) -> Result<bool, ServiceError> {
     .bind(t)
     .execute(&mut *tx)
     .await?;
-    let lee = persons::insert(&mut tx, &persons::NewPerson { first_name: "Lee", last_name: "Chen", language: "en" }, t).await?;
+    let lee = persons::insert(&mut tx, &persons::NewPerson { first_name: "Lee", last_name: "Chen", language: "en" }, t)
+        .await?;
     persons::add_email(&mut tx, &lee, "lee.chen@acme.example", true, t).await?;
     let lee_contact = organizations::insert_contact(&mut tx, &lee, &acme, "employee_of", Some("Buyer"), t).await?;
-    let acme_account = accounts::insert(&mut tx, accounts::Owner::Organization(&acme), "A-200001", true, None, t).await?;
+    let acme_account =
+        accounts::insert(&mut tx, accounts::Owner::Organization(&acme), "A-200001", true, None, t).await?;
     insert_order(&mut tx, "O-600001", &acme_account, Some(&lee_contact), "10001", ACME_ORDER_TIME).await?;
     tx.commit().await?;
     Ok(true)

@@ -14,7 +14,11 @@ pub enum Enrolled {
     Pending { request_id: String },
 }
 
-pub async fn request_enrollment(state: &AppState, user_id: &str, enrollment_key: &str) -> Result<Enrolled, ServiceError> {
+pub async fn request_enrollment(
+    state: &AppState,
+    user_id: &str,
+    enrollment_key: &str,
+) -> Result<Enrolled, ServiceError> {
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     let enrollment = roles::find_enrollment(&mut tx, enrollment_key).await?.ok_or(ServiceError::NotFound)?;

@@ -40,7 +40,9 @@ pub async fn change_password(
             errors.push(FieldError::new("new_password_confirm", message));
         }
     }
-    if !current.is_empty() && !state.hasher.verify(current.to_owned(), stored.map(PasswordHash::from_stored).as_ref()).await {
+    if !current.is_empty()
+        && !state.hasher.verify(current.to_owned(), stored.map(PasswordHash::from_stored).as_ref()).await
+    {
         errors.insert(0, FieldError::new("current_password", "The current password is incorrect"));
     }
     if current == new && !new.is_empty() && errors.is_empty() {

@@ -1,6 +1,6 @@
 //! Sign-in (LOG-1, LOG-2) with the per-username failure counters of SEC-4.
 
-use crate::backend::clock::{MINUTE_MS};
+use crate::backend::clock::MINUTE_MS;
 use crate::backend::error::ServiceError;
 use crate::backend::password::PasswordHash;
 use crate::backend::settings::Settings;

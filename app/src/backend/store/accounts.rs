@@ -48,7 +48,13 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn assign(conn: &mut AnyConnection, user_id: &str, account_id: &str, primary: bool, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn assign(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    account_id: &str,
+    primary: bool,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO account_assignments (user_id, account_id, is_primary, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, account_id) DO NOTHING",
@@ -87,7 +93,10 @@ pub struct CompanyAccount {
 }
 
 /// A company's active accounts (REJ-4: inactive ones are never offered), primary first.
-pub async fn active_of_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<Vec<CompanyAccount>, sqlx::Error> {
+pub async fn active_of_organization(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+) -> Result<Vec<CompanyAccount>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, account_number, is_company_primary FROM accounts WHERE organization_id = $1 AND status = 'active' \
          ORDER BY is_company_primary DESC, account_number LIMIT 200",

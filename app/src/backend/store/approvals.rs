@@ -90,7 +90,11 @@ pub async fn pending_for(
 }
 
 /// The request if `approver` may decide it now; `None` otherwise (not theirs, or decided).
-pub async fn decidable(conn: &mut AnyConnection, approver: &ApproverKey<'_>, request_id: &str) -> Result<Option<PendingRow>, sqlx::Error> {
+pub async fn decidable(
+    conn: &mut AnyConnection,
+    approver: &ApproverKey<'_>,
+    request_id: &str,
+) -> Result<Option<PendingRow>, sqlx::Error> {
     let sql = format!("SELECT {PENDING_COLUMNS} {PENDING_FROM} WHERE r.id = $7 AND {LISTABLE} AND {MAY_DECIDE}");
     bind_approver(sqlx::query_as(&sql), approver).bind(request_id).fetch_optional(&mut *conn).await
 }
@@ -128,7 +132,12 @@ pub async fn find(conn: &mut AnyConnection, request_id: &str) -> Result<Option<R
 }
 
 /// Moves the request to its next step, if nobody changed it since `version` was read (APR-9).
-pub async fn advance(conn: &mut AnyConnection, request_id: &str, version: i64, now_ms: i64) -> Result<bool, sqlx::Error> {
+pub async fn advance(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    version: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE requests SET current_step = current_step + 1, step_started_at = $1, version = version + 1 \
          WHERE id = $2 AND status = 'pending' AND version = $3",
@@ -142,7 +151,13 @@ pub async fn advance(conn: &mut AnyConnection, request_id: &str, version: i64, n
 }
 
 /// Decides the request for good ('approved' or 'rejected'), if still as read (APR-9).
-pub async fn close(conn: &mut AnyConnection, request_id: &str, version: i64, status: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
+pub async fn close(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    version: i64,
+    status: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE requests SET status = $1, decided_at = $2, version = version + 1 \
          WHERE id = $3 AND status = 'pending' AND version = $4",
@@ -191,7 +206,11 @@ pub struct Recipient {
 const RECIPIENT: &str = "(SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1)";
 
 /// The approvers of the request's current step (APR-2), for "approval needed" and reminders.
-pub async fn step_approvers(conn: &mut AnyConnection, request: &RequestRecord, universal_username: &str) -> Result<Vec<Recipient>, sqlx::Error> {
+pub async fn step_approvers(
+    conn: &mut AnyConnection,
+    request: &RequestRecord,
+    universal_username: &str,
+) -> Result<Vec<Recipient>, sqlx::Error> {
     let step: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT approver_kind, approver_user_id, approval_group_id FROM approval_steps WHERE definition_id = $1 AND position = $2",
     )
@@ -236,7 +255,13 @@ pub async fn step_approvers(conn: &mut AnyConnection, request: &RequestRecord, u
 
 /// Requests whose current step has waited longer than the timeout, leased to this caller for
 /// `lease_ms` so that several instances never handle the same one twice (APR-7).
-pub async fn claim_timed_out(conn: &mut AnyConnection, older_than: i64, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn claim_timed_out(
+    conn: &mut AnyConnection,
+    older_than: i64,
+    now_ms: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "UPDATE requests SET lease_until = $1 WHERE id IN ( \
            SELECT id FROM requests WHERE status = 'pending' AND step_started_at < $2 \

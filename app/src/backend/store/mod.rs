@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod approvals;
 pub mod audit;
-pub mod outbox;
 pub mod organizations;
+pub mod outbox;
 pub mod persons;
 pub mod requests;
 pub mod roles;

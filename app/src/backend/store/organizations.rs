@@ -13,7 +13,10 @@ pub struct OrganizationRecord {
     pub status: String,
 }
 
-pub async fn find_by_registry_id(conn: &mut AnyConnection, registry_id: &str) -> Result<Option<OrganizationRecord>, sqlx::Error> {
+pub async fn find_by_registry_id(
+    conn: &mut AnyConnection,
+    registry_id: &str,
+) -> Result<Option<OrganizationRecord>, sqlx::Error> {
     sqlx::query_as("SELECT id, registry_id, name, is_partner, status FROM organizations WHERE registry_id = $1")
         .bind(registry_id)
         .fetch_optional(&mut *conn)
@@ -66,7 +69,13 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn add_phone(conn: &mut AnyConnection, organization_id: &str, number: &str, digits: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn add_phone(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    number: &str,
+    digits: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO phones (id, person_id, organization_id, number, digits, kind, is_primary, created_at) \
          VALUES ($1, NULL, $2, $3, $4, 'business', 1, $5)",
@@ -125,7 +134,10 @@ pub async fn add_address(
 }
 
 /// The organization's name and Registry ID.
-pub async fn name_and_registry_id(conn: &mut AnyConnection, organization_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+pub async fn name_and_registry_id(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT name, registry_id FROM organizations WHERE id = $1")
         .bind(organization_id)
         .fetch_optional(&mut *conn)
@@ -133,16 +145,26 @@ pub async fn name_and_registry_id(conn: &mut AnyConnection, organization_id: &st
 }
 
 /// Active contacts of the organization other than `except_contact_id` (REJ-1).
-pub async fn other_active_contacts(conn: &mut AnyConnection, organization_id: &str, except_contact_id: &str) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM contacts WHERE organization_id = $1 AND status = 'active' AND id <> $2")
-        .bind(organization_id)
-        .bind(except_contact_id)
-        .fetch_one(&mut *conn)
-        .await?;
+pub async fn other_active_contacts(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    except_contact_id: &str,
+) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM contacts WHERE organization_id = $1 AND status = 'active' AND id <> $2")
+            .bind(organization_id)
+            .bind(except_contact_id)
+            .fetch_one(&mut *conn)
+            .await?;
     Ok(n)
 }
 
-pub async fn set_status(conn: &mut AnyConnection, organization_id: &str, status: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    status: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE organizations SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now_ms)
@@ -152,7 +174,12 @@ pub async fn set_status(conn: &mut AnyConnection, organization_id: &str, status:
     Ok(())
 }
 
-pub async fn set_contact_status(conn: &mut AnyConnection, contact_id: &str, status: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set_contact_status(
+    conn: &mut AnyConnection,
+    contact_id: &str,
+    status: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE contacts SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now_ms)

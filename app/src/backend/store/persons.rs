@@ -26,7 +26,12 @@ pub async fn insert(conn: &mut AnyConnection, person: &NewPerson<'_>, now_ms: i6
     Ok(id)
 }
 
-pub async fn set_status(conn: &mut AnyConnection, person_id: &str, status: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    status: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE persons SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now_ms)
@@ -36,7 +41,13 @@ pub async fn set_status(conn: &mut AnyConnection, person_id: &str, status: &str,
     Ok(())
 }
 
-pub async fn add_email(conn: &mut AnyConnection, person_id: &str, address: &str, primary: bool, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn add_email(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    address: &str,
+    primary: bool,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO email_addresses (id, person_id, organization_id, address, is_primary, created_at) \
          VALUES ($1, $2, NULL, $3, $4, $5)",

@@ -5,7 +5,13 @@ use sqlx::AnyConnection;
 
 use crate::backend::new_id;
 
-pub async fn grant(conn: &mut AnyConnection, user_id: &str, role_id: &str, granted_by: Option<&str>, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn grant(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    role_id: &str,
+    granted_by: Option<&str>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO user_roles (id, user_id, role_id, start_at, end_at, justification, granted_by, created_at) \
          VALUES ($1, $2, $3, NULL, NULL, NULL, $4, $5) ON CONFLICT (user_id, role_id) DO NOTHING",
@@ -50,10 +56,11 @@ pub async fn permissions_of(conn: &mut AnyConnection, user_id: &str, now_ms: i64
 }
 
 pub async fn enrollment_role_ids(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT role_id FROM enrollment_roles WHERE enrollment_id = $1 ORDER BY role_id")
-        .bind(enrollment_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT role_id FROM enrollment_roles WHERE enrollment_id = $1 ORDER BY role_id")
+            .bind(enrollment_id)
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
@@ -66,7 +73,10 @@ pub async fn enrollment_name(conn: &mut AnyConnection, enrollment_id: &str) -> R
 }
 
 /// The company's active primary users (holders of PENDING_APPROVALS), to notify.
-pub async fn primary_users_of(conn: &mut AnyConnection, organization_id: &str) -> Result<Vec<super::approvals::Recipient>, sqlx::Error> {
+pub async fn primary_users_of(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+) -> Result<Vec<super::approvals::Recipient>, sqlx::Error> {
     let rows: Vec<(Option<String>, String)> = sqlx::query_as(
         "SELECT DISTINCT (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1), \
            p.first_name FROM users u JOIN persons p ON p.id = u.person_id JOIN user_roles ur ON ur.user_id = u.id \

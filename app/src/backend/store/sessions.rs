@@ -65,12 +65,11 @@ pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str) -> Result<
 
 /// Deletes up to `limit` expired sessions (called periodically, indexed by expiry).
 pub async fn delete_expired(conn: &mut AnyConnection, now_ms: i64, limit: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expiry_date <= $1 LIMIT $2)",
-    )
-    .bind(now_ms)
-    .bind(limit)
-    .execute(&mut *conn)
-    .await?;
+    let done =
+        sqlx::query("DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expiry_date <= $1 LIMIT $2)")
+            .bind(now_ms)
+            .bind(limit)
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected())
 }

@@ -100,7 +100,10 @@ pub struct SignInRecord {
     pub inactive_contact: i64,
 }
 
-pub async fn find_for_sign_in(conn: &mut AnyConnection, lower_username: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
+pub async fn find_for_sign_in(
+    conn: &mut AnyConnection,
+    lower_username: &str,
+) -> Result<Option<SignInRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.password_hash, u.status, u.start_at, u.end_at, u.must_change_password, \
            CASE WHEN c.status = 'inactive' THEN 1 ELSE 0 END AS inactive_contact \
@@ -136,7 +139,10 @@ pub struct SessionUserRecord {
     pub end_at: Option<i64>,
 }
 
-pub async fn find_session_user(conn: &mut AnyConnection, user_id: &str) -> Result<Option<SessionUserRecord>, sqlx::Error> {
+pub async fn find_session_user(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Option<SessionUserRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.username, p.first_name, p.last_name, u.status, u.organization_id, u.is_merchant_admin, \
            u.must_change_password, u.start_at, u.end_at \
@@ -157,7 +163,10 @@ pub struct UserSummary {
     pub released_at: Option<i64>,
 }
 
-pub async fn find_by_username(conn: &mut AnyConnection, lower_username: &str) -> Result<Option<UserSummary>, sqlx::Error> {
+pub async fn find_by_username(
+    conn: &mut AnyConnection,
+    lower_username: &str,
+) -> Result<Option<UserSummary>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, person_id, username, status, released_at FROM users \
          WHERE lower_username = $1 AND released_at IS NULL",
@@ -167,7 +176,13 @@ pub async fn find_by_username(conn: &mut AnyConnection, lower_username: &str) ->
     .await
 }
 
-pub async fn set_password(conn: &mut AnyConnection, user_id: &str, hash: &str, must_change: bool, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    hash: &str,
+    must_change: bool,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3 WHERE id = $4",
     )

@@ -87,10 +87,7 @@ pub fn collect_fields(ev: &leptos::ev::SubmitEvent, names: &[&str]) -> HashMap<S
             return HashMap::new();
         };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else { return HashMap::new() };
-        names
-            .iter()
-            .filter_map(|name| data.get(name).as_string().map(|v| ((*name).to_owned(), v)))
-            .collect()
+        names.iter().filter_map(|name| data.get(name).as_string().map(|v| ((*name).to_owned(), v))).collect()
     }
     #[cfg(not(feature = "hydrate"))]
     {

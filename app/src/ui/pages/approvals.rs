@@ -190,7 +190,8 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
     let state = FormState::new();
     let navigate = use_navigate();
     let id = detail.entry.id.clone();
-    let action = format!("{}/{}/{}", scope.base(), id, if decision == Decision::Approve { "approve" } else { "reject" });
+    let action =
+        format!("{}/{}/{}", scope.base(), id, if decision == Decision::Approve { "approve" } else { "reject" });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if state.pending.get_untracked() {

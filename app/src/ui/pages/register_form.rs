@@ -22,8 +22,22 @@ use crate::domain::{
 use crate::ui::components::{collect_fields, Checkbox, FormAlert, FormState, SelectField, TextField};
 
 const FIELDS: &[&str] = &[
-    "company_name", "address_line1", "address_line2", "city", "region", "postal_code", "country", "company_phone",
-    "registry_id", "first_name", "last_name", "email", "phone", "username", "password", "password_confirm",
+    "company_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "company_phone",
+    "registry_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "username",
+    "password",
+    "password_confirm",
     "marketing_opt_in",
 ];
 
@@ -134,7 +148,10 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
         });
     };
     let password_hint = if info.password_hard_to_guess {
-        format!("At least {} characters. Avoid your name, your username and common passwords.", info.password_min_length)
+        format!(
+            "At least {} characters. Avoid your name, your username and common passwords.",
+            info.password_min_length
+        )
     } else {
         format!("At least {} characters.", info.password_min_length)
     };

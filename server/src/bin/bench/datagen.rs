@@ -26,13 +26,20 @@ async fn insert_rows(db: &Db, table: &str, columns: &str, rows: &[String]) -> an
 }
 
 /// Generates the data set; `pending_for` is the organization that gets `pending` extra requests.
-pub async fn generate(db: &Db, users: usize, companies: usize, pending_for: Option<&str>, pending: usize) -> anyhow::Result<()> {
+pub async fn generate(
+    db: &Db,
+    users: usize,
+    companies: usize,
+    pending_for: Option<&str>,
+    pending: usize,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let per_company = (users / companies.max(1)).max(1);
     let chunk_companies = 2_000;
     for first in (0..companies).step_by(chunk_companies) {
         let last = (first + chunk_companies).min(companies);
-        let (mut orgs, mut persons, mut contacts, mut user_rows, mut requests) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut orgs, mut persons, mut contacts, mut user_rows, mut requests) =
+            (vec![], vec![], vec![], vec![], vec![]);
         for c in first..last {
             let org = id('a', c);
             orgs.push(format!("('{org}', 'B-{c:07}', 'Company {c}', 0, 'active', {TIME}, {TIME})"));
@@ -93,7 +100,8 @@ pub async fn generate(db: &Db, users: usize, companies: usize, pending_for: Opti
                 TIME + i as i64
             ));
         }
-        insert_rows(db, "persons", "id, first_name, last_name, language, status, created_at, updated_at", &persons).await?;
+        insert_rows(db, "persons", "id, first_name, last_name, language, status, created_at, updated_at", &persons)
+            .await?;
         insert_rows(
             db,
             "users",

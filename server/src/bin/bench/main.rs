@@ -68,7 +68,12 @@ where
     for task in tasks {
         latencies_ms.extend(task.await.unwrap_or_default());
     }
-    Run { ok: ok.load(Ordering::Relaxed), failed: failed.load(Ordering::Relaxed), seconds: start.elapsed().as_secs_f64(), latencies_ms }
+    Run {
+        ok: ok.load(Ordering::Relaxed),
+        failed: failed.load(Ordering::Relaxed),
+        seconds: start.elapsed().as_secs_f64(),
+        latencies_ms,
+    }
 }
 
 /// One argon2id hash at the product's parameters, timed here (median of 9).
@@ -105,15 +110,37 @@ async fn main() -> anyhow::Result<()> {
 
 /// Pending Approvals (issue 3): a company registered over HTTP (its primary user signed in),
 /// the generated data set around it, then GET /admin/approvals as that primary user.
-async fn approvals(base: &str, database_url: &str, users: usize, companies: usize, seconds: u64, concurrency: usize) -> anyhow::Result<()> {
+async fn approvals(
+    base: &str,
+    database_url: &str,
+    users: usize,
+    companies: usize,
+    seconds: u64,
+    concurrency: usize,
+) -> anyhow::Result<()> {
     let http = reqwest::Client::builder().cookie_store(true).build()?;
     let password = "violet-anchor-trumpet-42";
     let form = [
-        ("company_name", "Bench Company"), ("address_line1", "1 Bench Street"), ("city", "Benchville"),
-        ("postal_code", "10001"), ("country", "US"), ("first_name", "Pat"), ("last_name", "Primary"),
-        ("email", "pat@example.com"), ("username", "pat.primary"), ("password", password), ("password_confirm", password),
+        ("company_name", "Bench Company"),
+        ("address_line1", "1 Bench Street"),
+        ("city", "Benchville"),
+        ("postal_code", "10001"),
+        ("country", "US"),
+        ("first_name", "Pat"),
+        ("last_name", "Primary"),
+        ("email", "pat@example.com"),
+        ("username", "pat.primary"),
+        ("password", password),
+        ("password_confirm", password),
     ];
-    let page = http.post(format!("{base}/register/company_primary")).header("Origin", base).form(&form).send().await?.text().await?;
+    let page = http
+        .post(format!("{base}/register/company_primary"))
+        .header("Origin", base)
+        .form(&form)
+        .send()
+        .await?
+        .text()
+        .await?;
     let registry_id = page
         .split("class=\"registry-id\">")
         .nth(1)
@@ -122,7 +149,10 @@ async fn approvals(base: &str, database_url: &str, users: usize, companies: usiz
         .to_owned();
     sqlx::any::install_default_drivers();
     let db = app::backend::Db::connect(database_url).await?;
-    let org: (String,) = sqlx::query_as("SELECT id FROM organizations WHERE registry_id = $1").bind(&registry_id).fetch_one(db.pool()).await?;
+    let org: (String,) = sqlx::query_as("SELECT id FROM organizations WHERE registry_id = $1")
+        .bind(&registry_id)
+        .fetch_one(db.pool())
+        .await?;
     datagen::generate(&db, users, companies, Some(&org.0), 30).await?;
     db.close().await;
     let base = base.to_owned();
@@ -160,8 +190,13 @@ async fn sign_in_and_register_page(base: &str, seconds: u64, concurrency: usize)
             ("password", password.to_owned()),
             ("password_confirm", password.to_owned()),
         ];
-        let response = http.post(format!("{base}/register/individual")).header("Origin", &base).form(&form).send().await?;
-        anyhow::ensure!(response.status().is_redirection() || response.status() == 422, "registration failed: {}", response.status());
+        let response =
+            http.post(format!("{base}/register/individual")).header("Origin", &base).form(&form).send().await?;
+        anyhow::ensure!(
+            response.status().is_redirection() || response.status() == 422,
+            "registration failed: {}",
+            response.status()
+        );
     }
 
     let hash_ms = argon2_hash_ms();

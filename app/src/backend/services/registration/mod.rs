@@ -3,17 +3,19 @@
 
 use sqlx::AnyConnection;
 
+mod kinds;
+
 use super::{field, Fields};
 use crate::backend::error::{ServiceError, StoreError};
 use crate::backend::mail;
 use crate::backend::password::CommonPasswordList;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::{accounts, approvals, audit, organizations, persons, requests, roles, user_types, users};
 use crate::backend::store::persons::PreferenceSource;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::users::{NewUser, UserStatus};
-use crate::domain::{validate_company, CompanyDetails, FieldError, IndividualForm, IndividualRegistration, Language, RegistryId};
+use crate::backend::store::{accounts, approvals, audit, persons, requests, roles, user_types, users};
+use crate::domain::{FieldError, IndividualForm, IndividualRegistration, Language};
 
 pub const USERNAME_TAKEN: &str = "Username already used";
 
@@ -22,12 +24,7 @@ pub const USERNAME_TAKEN: &str = "Username already used";
 pub async fn registrable_types(state: &AppState, group_ut: Option<&str>) -> Result<Vec<UserType>, ServiceError> {
     let mut conn = state.db.pool().acquire().await?;
     let all = user_types::list_registrable(&mut conn).await?;
-    let wanted: Vec<&str> = group_ut
-        .unwrap_or("")
-        .split([':', ','])
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .collect();
+    let wanted: Vec<&str> = group_ut.unwrap_or("").split([':', ',']).map(str::trim).filter(|k| !k.is_empty()).collect();
     let filtered: Vec<UserType> = all.iter().filter(|t| wanted.contains(&t.key.as_str())).cloned().collect();
     Ok(if filtered.is_empty() { all } else { filtered })
 }
@@ -62,15 +59,24 @@ pub struct Registered {
 }
 
 /// Registers as the user type `type_key` with the posted `fields` (REG-5 … REG-14).
-pub async fn register(state: &AppState, type_key: &str, fields: &Fields, language: Language) -> Result<Registered, ServiceError> {
+pub async fn register(
+    state: &AppState,
+    type_key: &str,
+    fields: &Fields,
+    language: Language,
+) -> Result<Registered, ServiceError> {
     let (user_type, settings) = {
         let mut conn = state.db.pool().acquire().await?;
         (registrable_type(&mut conn, type_key).await?, Settings::load(&mut conn).await?)
     };
     match user_type.kind.as_str() {
-        "individual" => register_individual(state, &user_type, &settings, fields, language).await,
-        "company_business" | "partner_business" => register_business(state, &user_type, &settings, fields, language).await,
-        "company_admin" | "partner_admin" => register_company(state, &user_type, &settings, fields, language).await,
+        "individual" => kinds::register_individual(state, &user_type, &settings, fields, language).await,
+        "company_business" | "partner_business" => {
+            kinds::register_business(state, &user_type, &settings, fields, language).await
+        }
+        "company_admin" | "partner_admin" => {
+            kinds::register_company(state, &user_type, &settings, fields, language).await
+        }
         _ => Err(ServiceError::NotFound),
     }
 }
@@ -120,8 +126,20 @@ async fn validate_person(
 /// Field errors in form order, so the first error is the first field a user meets.
 fn order(mut errors: Vec<FieldError>) -> Vec<FieldError> {
     const ORDER: &[&str] = &[
-        "company_name", "registry_id", "first_name", "last_name", "email", "phone", "username", "password",
-        "password_confirm", "address_line1", "city", "postal_code", "country", "company_phone",
+        "company_name",
+        "registry_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "username",
+        "password",
+        "password_confirm",
+        "address_line1",
+        "city",
+        "postal_code",
+        "country",
+        "company_phone",
     ];
     errors.sort_by_key(|e| ORDER.iter().position(|f| *f == e.field).unwrap_or(ORDER.len()));
     errors
@@ -144,7 +162,11 @@ async fn insert_person(
 ) -> Result<String, ServiceError> {
     let person_id = persons::insert(
         conn,
-        &persons::NewPerson { first_name: r.first_name.as_str(), last_name: r.last_name.as_str(), language: language.code() },
+        &persons::NewPerson {
+            first_name: r.first_name.as_str(),
+            last_name: r.last_name.as_str(),
+            language: language.code(),
+        },
         now,
     )
     .await?;
@@ -155,10 +177,24 @@ async fn insert_person(
     Ok(person_id)
 }
 
-async fn record_opt_in(conn: &mut AnyConnection, person_id: &str, user_id: &str, opt_in: bool, now: i64) -> Result<(), ServiceError> {
+async fn record_opt_in(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    user_id: &str,
+    opt_in: bool,
+    now: i64,
+) -> Result<(), ServiceError> {
     let value = if opt_in { "opted_in" } else { "opted_out" };
-    persons::set_preference(conn, person_id, persons::MARKETING_OPT_IN, value, PreferenceSource::Registration, Some(user_id), now)
-        .await?;
+    persons::set_preference(
+        conn,
+        person_id,
+        persons::MARKETING_OPT_IN,
+        value,
+        PreferenceSource::Registration,
+        Some(user_id),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -281,38 +317,13 @@ async fn add_user(
     Ok(Registered { user_id, needs_approval, registry_id: who.registry_id.map(str::to_owned) })
 }
 
-/// REG-5: an individual. With no approval the user is active at once and gets an account;
-/// with an approval definition the user waits, reserved, as pending (REG-8, REG-13).
-async fn register_individual(
-    state: &AppState,
-    user_type: &UserType,
-    settings: &Settings,
-    fields: &Fields,
-    language: Language,
-) -> Result<Registered, ServiceError> {
-    let r = validate_person(state, settings, fields, Vec::new(), false).await?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
-    let now = state.now_ms();
-    let mut tx = state.db.begin().await?;
-    let person_id = insert_person(&mut tx, &r, language, "personal", now).await?;
-    let who = NewRegistrant {
-        user_type,
-        person_id: &person_id,
-        organization_id: None,
-        contact_id: None,
-        created_organization_id: None,
-        registry_id: None,
-    };
-    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
-    if !registered.needs_approval {
-        open_individual_account(&mut tx, &person_id, &registered.user_id, now).await?;
-    }
-    tx.commit().await?;
-    Ok(registered)
-}
-
 /// An individual's own account (REG-4 "account on approval"), assigned as primary.
-pub(crate) async fn open_individual_account(conn: &mut AnyConnection, person_id: &str, user_id: &str, now: i64) -> Result<String, ServiceError> {
+pub(crate) async fn open_individual_account(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<String, ServiceError> {
     open_account(conn, accounts::Owner::Person(person_id), false, Some(user_id), now).await
 }
 
@@ -352,127 +363,4 @@ pub(crate) async fn open_account(
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
-/// REG-7: a user of an existing company (or partner), identified by its Registry ID. The
-/// user waits for the company's primary users; the contact is "employee of" the company.
-async fn register_business(
-    state: &AppState,
-    user_type: &UserType,
-    settings: &Settings,
-    fields: &Fields,
-    language: Language,
-) -> Result<Registered, ServiceError> {
-    let wants_partner = user_type.kind == "partner_business";
-    let mut errors = Vec::new();
-    let organization = match RegistryId::parse(field(fields, "registry_id")) {
-        Err(e) => {
-            errors.push(FieldError::new("registry_id", e.to_string()));
-            None
-        }
-        Ok(registry_id) => {
-            let mut conn = state.db.pool().acquire().await?;
-            match organizations::find_by_registry_id(&mut conn, registry_id.as_str()).await? {
-                Some(org) if org.status == "active" && (org.is_partner != 0) == wants_partner => Some(org),
-                _ => {
-                    let kind = if wants_partner { "partner" } else { "company" };
-                    errors.push(FieldError::new("registry_id", format!("We could not find an active {kind} with this Registry ID")));
-                    None
-                }
-            }
-        }
-    };
-    let r = validate_person(state, settings, fields, errors, settings.mandate_business_phone).await?;
-    let organization = organization.ok_or_else(|| ServiceError::Internal("organization missing after validation".into()))?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
-    let now = state.now_ms();
-    let mut tx = state.db.begin().await?;
-    let person_id = insert_person(&mut tx, &r, language, "business", now).await?;
-    let contact_id = organizations::insert_contact(&mut tx, &person_id, &organization.id, "employee_of", None, now).await?;
-    let who = NewRegistrant {
-        user_type,
-        person_id: &person_id,
-        organization_id: Some(&organization.id),
-        contact_id: Some(&contact_id),
-        created_organization_id: None,
-        registry_id: None,
-    };
-    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
-    tx.commit().await?;
-    Ok(registered)
-}
-
-/// REG-6: a new company (or partner) and its first user, a primary user. The organization gets
-/// a unique Registry ID, its first financial account (the company's primary account), and the
-/// address with both billing and shipping usages.
-async fn register_company(
-    state: &AppState,
-    user_type: &UserType,
-    settings: &Settings,
-    fields: &Fields,
-    language: Language,
-) -> Result<Registered, ServiceError> {
-    let is_partner = user_type.kind == "partner_admin";
-    let company = validate_company(|name| field(fields, name).to_owned(), settings.mandate_business_phone);
-    let errors = company.as_ref().err().cloned().unwrap_or_default();
-    let r = validate_person(state, settings, fields, errors, false).await?;
-    let company = company.map_err(ServiceError::Validation)?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
-    let now = state.now_ms();
-    let mut tx = state.db.begin().await?;
-    let (organization_id, registry_id) = insert_organization(&mut tx, &company, is_partner, now).await?;
-    if let Some(phone) = &company.phone {
-        organizations::add_phone(&mut tx, &organization_id, phone.as_str(), &phone.digits(), now).await?;
-    }
-    let address = organizations::NewAddress {
-        line1: &company.address_line1,
-        line2: company.address_line2.as_deref(),
-        city: &company.city,
-        region: company.region.as_deref(),
-        postal_code: company.postal_code.as_str(),
-        country: company.country.as_str(),
-    };
-    organizations::add_address(&mut tx, &organization_id, &address, &["billing", "shipping"], now).await?;
-    let person_id = insert_person(&mut tx, &r, language, "business", now).await?;
-    let contact_id = organizations::insert_contact(&mut tx, &person_id, &organization_id, "employee_of", None, now).await?;
-    let who = NewRegistrant {
-        user_type,
-        person_id: &person_id,
-        organization_id: Some(&organization_id),
-        contact_id: Some(&contact_id),
-        created_organization_id: Some(&organization_id),
-        registry_id: Some(&registry_id),
-    };
-    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
-    let assign_to = (!registered.needs_approval).then_some(registered.user_id.as_str());
-    open_account(&mut tx, accounts::Owner::Organization(&organization_id), true, assign_to, now).await?;
-    tx.commit().await?;
-    Ok(registered)
-}
-
-/// Inserts the organization with a fresh Registry ID, retrying the rare collision.
-async fn insert_organization(
-    conn: &mut AnyConnection,
-    company: &CompanyDetails,
-    is_partner: bool,
-    now: i64,
-) -> Result<(String, String), ServiceError> {
-    use rand::RngCore;
-    for _ in 0..5 {
-        let mut bytes = [0_u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let registry_id = RegistryId::from_random_bytes(bytes);
-        sqlx::query("SAVEPOINT new_organization").execute(&mut *conn).await?;
-        match organizations::insert(conn, registry_id.as_str(), company.name.as_str(), is_partner, now).await {
-            Ok(id) => {
-                sqlx::query("RELEASE SAVEPOINT new_organization").execute(&mut *conn).await?;
-                return Ok((id, registry_id.as_str().to_owned()));
-            }
-            Err(e) if is_unique_violation(&e) => {
-                sqlx::query("ROLLBACK TO SAVEPOINT new_organization").execute(&mut *conn).await?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ServiceError::Internal("could not allocate a Registry ID".into()))
 }
