@@ -7,6 +7,8 @@ use super::Scope;
 use crate::api::error::AppError;
 
 pub const STILL_PENDING: &str = "Approved. The request still needs approval by other approvers";
+/// APR-9: what the approver who lost a race is told (the backend's message starts with it).
+pub const ALREADY_DECIDED: &str = "This request has already been decided";
 
 #[server(prefix = "/api", endpoint = "approvals/approve")]
 pub async fn approve_request(

@@ -234,7 +234,10 @@ pub async fn step_approvers(
         ),
         "group" => format!(
             "SELECT DISTINCT {RECIPIENT} AS email, p.first_name FROM approval_group_members m JOIN users u ON u.id = m.user_id \
-             JOIN persons p ON p.id = u.person_id WHERE m.group_id = $1 AND u.status = 'active' AND u.organization_id = $2"
+             JOIN approval_groups g ON g.id = m.group_id \
+             JOIN persons p ON p.id = u.person_id WHERE m.group_id = $1 AND u.status = 'active' AND u.organization_id = $2 \
+             AND (g.organization_id IS NULL OR g.organization_id = $2) \
+             AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = u.id AND rp.permission_code = 'PENDING_APPROVALS_GROUP')"
         ),
         _ => format!(
             "SELECT {RECIPIENT} AS email, p.first_name FROM users u JOIN persons p ON p.id = u.person_id \

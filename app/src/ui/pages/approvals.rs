@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::not_found::NotFound;
-use crate::api::approvals::decide::{approve_request, notice_text, reject_request};
+use crate::api::approvals::decide::{approve_request, notice_text, reject_request, ALREADY_DECIDED};
 use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
 use crate::api::types::FormSubmission;
@@ -167,7 +167,10 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <DecisionForm scope decision detail /> }.into_any(),
-                    Err(e) => match use_context::<FormSubmission>().and_then(|s| s.form_error) {
+                    Err(e) => match use_context::<FormSubmission>()
+                        .and_then(|s| s.form_error)
+                        .filter(|m| m.starts_with(ALREADY_DECIDED))
+                    {
                         // APR-9: a plain post that lost the race: say so, not "not found".
                         Some(message) => view! {
                             <section class="panel narrow">
