@@ -3,14 +3,15 @@
 use leptos::prelude::*;
 
 use crate::api::error::AppError;
-use crate::api::types::{UserTypeEntry, UserTypeGroup};
+use crate::api::types::UserTypeGroup;
 
-/// Headings in display order; types of no group go under "Others".
-const GROUPS: &[(&str, &str)] = &[("individual", "Individual"), ("company", "Company"), ("partner", "Partner")];
 
 #[server(prefix = "/api", endpoint = "register/listing")]
 pub async fn register_listing(group_ut: Option<String>) -> Result<Vec<UserTypeGroup>, AppError> {
     use crate::api::ssr::{reference, state, to_app_error};
+    use crate::api::types::UserTypeEntry;
+    /// Headings in display order; types of no group go under "Others".
+    const GROUPS: &[(&str, &str)] = &[("individual", "Individual"), ("company", "Company"), ("partner", "Partner")];
     let state = state()?;
     let types = crate::backend::services::registration::registrable_types(&state, group_ut.as_deref())
         .await

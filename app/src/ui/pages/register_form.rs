@@ -168,14 +168,7 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
                         hint="Your company's Registry ID, like R-7K4Q2M" value=state.value("registry_id") />
                 })}
                 {is_company.then(|| view! { <CompanyFields state phone_required=flags.company_phone_required /> })}
-                <TextField state label="First name" name="first_name" required=true autocomplete="given-name" value=state.value("first_name") />
-                <TextField state label="Last name" name="last_name" required=true autocomplete="family-name" value=state.value("last_name") />
-                <TextField state label="Email" name="email" input_type="email" required=true autocomplete="email" value=state.value("email") />
-                <TextField state label=phone_label name="phone" input_type="tel" required=flags.phone_required autocomplete="tel" value=state.value("phone") />
-                <TextField state label="Username" name="username" required=true autocomplete="username"
-                    hint="3 to 100 letters, digits and . _ - @" value=state.value("username") />
-                <TextField state label="Password" name="password" input_type="password" required=true autocomplete="new-password" hint=password_hint />
-                <TextField state label="Confirm password" name="password_confirm" input_type="password" required=true autocomplete="new-password" />
+                <PersonFields state grouped=is_company phone_label phone_required=flags.phone_required password_hint />
                 <Checkbox label="Please send me e-mail about special offers and products" name="marketing_opt_in" checked=state.checked("marketing_opt_in") />
                 <div class="form-actions">
                     <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Register"</button>
@@ -204,5 +197,38 @@ fn CompanyFields(state: FormState, phone_required: bool) -> impl IntoView {
             <SelectField state label="Country" name="country" required=true autocomplete="country" options=countries selected=state.value("country") />
             <TextField state label="Company phone" name="company_phone" input_type="tel" required=phone_required autocomplete="tel" value=state.value("company_phone") />
         </fieldset>
+    }
+}
+
+/// The person part of every registration form (REG-5); grouped under "About you" when the form
+/// also asks about a company.
+#[component]
+fn PersonFields(
+    state: FormState,
+    grouped: bool,
+    phone_label: &'static str,
+    phone_required: bool,
+    password_hint: String,
+) -> impl IntoView {
+    let fields = view! {
+                <TextField state label="First name" name="first_name" required=true autocomplete="given-name" value=state.value("first_name") />
+                <TextField state label="Last name" name="last_name" required=true autocomplete="family-name" value=state.value("last_name") />
+                <TextField state label="Email" name="email" input_type="email" required=true autocomplete="email" value=state.value("email") />
+                <TextField state label=phone_label name="phone" input_type="tel" required=phone_required autocomplete="tel" value=state.value("phone") />
+                <TextField state label="Username" name="username" required=true autocomplete="username"
+                    hint="3 to 100 letters, digits and . _ - @" value=state.value("username") />
+                <TextField state label="Password" name="password" input_type="password" required=true autocomplete="new-password" hint=password_hint.clone() />
+                <TextField state label="Confirm password" name="password_confirm" input_type="password" required=true autocomplete="new-password" />
+    };
+    if grouped {
+        view! {
+            <fieldset class="group">
+                <legend>"About you"</legend>
+                {fields}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        fields.into_any()
     }
 }
