@@ -1,6 +1,7 @@
 // Test data and the page actions the specs share.
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { isJavaScriptDisabled } from './a11y';
 import { baseURL } from './env';
 
 export interface Person {
@@ -44,28 +45,46 @@ export function newPerson(prefix = 'e2e'): Person {
 export const fullName = (p: Person): string => `${p.firstName} ${p.lastName}`;
 
 /**
- * Opens a page and, with JavaScript on, waits for the network to go quiet after `load`: that
- * covers the wasm download, after which hydration runs (the app has no "hydrated" marker yet).
+ * Opens a page and waits until it is ready for a user: with JavaScript, the network has gone
+ * quiet after `load` (the wasm is fetched) and every form in <main> has been taken over by the
+ * app (a submit listener, recorded by the page fixture in ./test). Without JavaScript, loaded.
  */
 export async function gotoReady(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForLoadState('networkidle');
+  await waitUntilReady(page);
 }
 
-/** The form fields of the registration forms, by their visible labels (REG-5, REG-7). */
+export async function waitUntilReady(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  if (isJavaScriptDisabled(page)) return;
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('main form')].every(
+      (form) => (form as HTMLFormElement & { __e2eSubmitListener?: boolean }).__e2eSubmitListener === true,
+    ),
+  );
+}
+
+/**
+ * The form fields of the registration forms (REG-5, REG-7), by their accessible names: the
+ * labels exactly (the required-field "*" is aria-hidden, so not part of the name).
+ */
 export function registrationFields(page: Page) {
   const form = page.getByRole('main');
+  const textbox = (name: string | RegExp) => form.getByRole('textbox', { name, exact: true });
   return {
-    registryId: form.getByLabel('Registry ID'),
-    firstName: form.getByLabel('First name'),
-    lastName: form.getByLabel('Last name'),
-    email: form.getByLabel('Email'),
-    phone: form.getByLabel(/^(Business )?phone/i),
-    username: form.getByLabel('Username'),
-    password: form.getByLabel('Password', { exact: true }),
-    passwordConfirm: form.getByLabel('Confirm password'),
-    marketing: form.getByLabel('Please send me e-mail about special offers and products'),
-    submit: form.getByRole('button', { name: 'Register' }),
+    registryId: textbox('Registry ID'),
+    firstName: textbox('First name'),
+    lastName: textbox('Last name'),
+    email: textbox('Email'),
+    phone: textbox(/^(Business phone|Phone)$/),
+    username: textbox('Username'),
+    password: textbox('Password'),
+    passwordConfirm: textbox('Confirm password'),
+    marketing: form.getByRole('checkbox', {
+      name: 'Please send me e-mail about special offers and products',
+      exact: true,
+    }),
+    submit: form.getByRole('button', { name: 'Register', exact: true }),
   };
 }
 

@@ -1,6 +1,6 @@
 // covers: REG-5, REG-13, REG-15, LOG-5
 // The registration form can be filled in and submitted with the keyboard alone.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '../helpers/test';
 import { expectAccessible } from '../helpers/a11y';
 import { expectSignedInAs, gotoReady, newPerson, registrationFields } from '../helpers/app';
 

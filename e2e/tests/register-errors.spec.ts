@@ -1,7 +1,7 @@
 // covers: REG-8, REG-9, REG-14, REG-15
 // Registration errors: next to their field (aria-invalid, aria-describedby), a form-level
 // message in role=alert, entered values kept but passwords never, and nothing written.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '../helpers/test';
 import { expectAccessible } from '../helpers/a11y';
 import {
   expectFieldError,
@@ -161,6 +161,7 @@ test.describe('password rules on the server (JavaScript off)', () => {
   test('a common password is refused by the server', async ({ page }) => {
     const p = newPerson('pwsrv2');
     await page.goto('/register/individual');
+    await expectAccessible(page);
     await fillRegistration(page, p, { password: 'qwertyuiop123' });
     await registrationFields(page).marketing.check();
     await registrationFields(page).submit.click();

@@ -1,7 +1,8 @@
 // covers: REG-3, REG-5, REG-13, REG-15, LOG-5, SEC-7
 // Individual self-registration, with JavaScript (a server function call, no reload) and
 // without (a plain form post): the user ends up signed in on `ref`, and gets an e-mail.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '../helpers/test';
+import type { Locator } from '@playwright/test';
 import { expectAccessible } from '../helpers/a11y';
 import {
   expectSignedInAs,
@@ -19,25 +20,28 @@ import { mailsTo } from '../helpers/mail';
 async function expectIndividualForm(page: Page): Promise<void> {
   const main = page.getByRole('main');
   await expect(main.getByRole('heading', { level: 1, name: 'Register as an individual' })).toBeVisible();
-  const fields: [string, string][] = [
-    ['First name', 'first_name'],
-    ['Last name', 'last_name'],
-    ['Email', 'email'],
-    ['Phone', 'phone'],
-    ['Username', 'username'],
-    ['Password', 'password'],
-    ['Confirm password', 'password_confirm'],
-    ['Please send me e-mail about special offers and products', 'marketing_opt_in'],
+  const f = registrationFields(page);
+  const fields: [Locator, string][] = [
+    [f.firstName, 'first_name'],
+    [f.lastName, 'last_name'],
+    [f.email, 'email'],
+    [main.getByRole('textbox', { name: 'Phone', exact: true }), 'phone'],
+    [f.username, 'username'],
+    [f.password, 'password'],
+    [f.passwordConfirm, 'password_confirm'],
+    [f.marketing, 'marketing_opt_in'],
   ];
-  for (const [label, name] of fields) {
-    await expect(main.getByLabel(label, { exact: true }), label).toHaveAttribute('name', name);
+  for (const [field, name] of fields) {
+    await expect(field, name).toHaveAttribute('name', name);
   }
+  await expect(f.password).toHaveAttribute('type', 'password');
+  await expect(f.passwordConfirm).toHaveAttribute('type', 'password');
   // No address and no Registry ID on the individual form.
-  await expect(main.getByLabel('Registry ID')).toHaveCount(0);
-  await expect(main.getByLabel(/address/i)).toHaveCount(0);
+  await expect(f.registryId).toHaveCount(0);
+  await expect(main.getByRole('textbox', { name: /address/i })).toHaveCount(0);
   // The opt-in is unchecked by default (REG-5, REG-11: unchecked means opted out).
-  await expect(registrationFields(page).marketing).not.toBeChecked();
-  await expect(main.getByRole('button', { name: 'Register', exact: true })).toBeVisible();
+  await expect(f.marketing).not.toBeChecked();
+  await expect(f.submit).toBeVisible();
 }
 
 /** The confirmation e-mail reaches the user, names the username, and never the password. */

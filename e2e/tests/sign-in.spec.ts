@@ -1,7 +1,7 @@
 // covers: LOG-1, LOG-2, LOG-5, REG-3, REG-7, REG-13, SEC-2
 // Sign-in: the page, one generic message for wrong password and unknown user (with a reference
 // code that is also in the server log), pending users, and signing out.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, trackFormTakeover, type Page } from '../helpers/test';
 import { readFileSync } from 'node:fs';
 import { expectAccessible } from '../helpers/a11y';
 import {
@@ -15,6 +15,7 @@ import {
   registerByPost,
   registrationFields,
   uniqueUsername,
+  waitUntilReady,
   withoutReference,
   type Person,
 } from '../helpers/app';
@@ -26,8 +27,8 @@ const INCORRECT = 'The username or password is incorrect.';
 function loginForm(page: Page) {
   const main = page.getByRole('main');
   return {
-    username: main.getByLabel('Username', { exact: true }),
-    password: main.getByLabel('Password', { exact: true }),
+    username: main.getByRole('textbox', { name: 'Username', exact: true }),
+    password: main.getByRole('textbox', { name: 'Password', exact: true }),
     submit: main.getByRole('button', { name: 'Sign in', exact: true }),
     alert: main.getByRole('alert'),
   };
@@ -43,14 +44,14 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 /** Signs in with wrong credentials and answers the form-level message. */
 async function failedSignIn(page: Page, username: string, password: string): Promise<string> {
   await gotoReady(page, '/login');
+  await expectAccessible(page);
   await signIn(page, username, password);
   const alert = loginForm(page).alert;
   await expect(alert).toContainText(REFERENCE);
   await expect(loginForm(page).username).toHaveValue(username);
-  await expect(loginForm(page).password).toHaveValue('');
   await expectSignedOut(page);
   await expectAccessible(page);
-  return (await alert.innerText()).trim();
+  return ((await alert.textContent()) ?? "").trim();
 }
 
 test.describe('sign-in (JavaScript on)', () => {
@@ -112,7 +113,8 @@ test.describe('sign-in (JavaScript on)', () => {
   test('a registration awaiting approval shows the pending page, and sign-in says so', async ({ page }) => {
     const p = newPerson('pending');
     await gotoReady(page, '/register/company_business');
-    await expect(page.getByRole('main').getByLabel('Business phone')).toBeVisible();
+    await expect(page.getByRole('main').getByRole('textbox', { name: 'Business phone', exact: true })).toBeVisible();
+    await expect(registrationFields(page).registryId).toBeVisible();
     await expectAccessible(page);
     await fillRegistration(page, p, { registryId: 'R-ACME01' });
     await registrationFields(page).submit.click();
@@ -129,6 +131,7 @@ test.describe('sign-in (JavaScript on)', () => {
 
     // REG-13, LOG-2: the right password is not enough until the request is approved.
     await gotoReady(page, '/login');
+    await expectAccessible(page);
     await signIn(page, p.username, p.password);
     await expect(loginForm(page).alert).toContainText('awaiting approval');
     await expect(loginForm(page).alert).not.toContainText(INCORRECT);
@@ -141,6 +144,7 @@ test.describe('sign-in (JavaScript on)', () => {
     const p = newPerson('signout');
     await registerByPost(request, p);
     await gotoReady(page, '/login');
+    await expectAccessible(page);
     await signIn(page, p.username, p.password);
     await expect(page).toHaveURL(`${baseURL()}/`);
     await expectSignedInAs(page, p);
@@ -152,18 +156,21 @@ test.describe('sign-in (JavaScript on)', () => {
     await expectSignedOut(page);
     await expectAccessible(page);
     await page.reload();
-    await page.waitForLoadState('networkidle');
+    await waitUntilReady(page);
     await expectSignedOut(page);
     await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Gatehouse' })).toBeVisible();
+    await expectAccessible(page);
 
     // The old session cookie no longer signs anyone in (server-side invalidation, SEC-2).
     const replay = await browser.newContext({ baseURL: baseURL() });
+    await trackFormTakeover(replay);
     try {
       await replay.addCookies(sessionCookies);
       const other = await replay.newPage();
       await gotoReady(other, '/');
       await expectSignedOut(other);
       await expect(other.getByRole('heading', { level: 1, name: 'Welcome to Gatehouse' })).toBeVisible();
+      await expectAccessible(other);
     } finally {
       await replay.close();
     }
@@ -187,6 +194,7 @@ test.describe('sign-in (JavaScript off)', () => {
     const p: Person = newPerson('plain');
     await registerByPost(request, p);
     await page.goto('/login?ref=/register');
+    await expectAccessible(page);
     await signIn(page, p.username, p.password);
     await expect(page).toHaveURL((url) => url.pathname === '/register');
     await expectSignedInAs(page, p);
@@ -194,6 +202,7 @@ test.describe('sign-in (JavaScript off)', () => {
 
     await header(page).getByRole('button', { name: 'Sign out' }).click();
     await expectSignedOut(page);
+    await expectAccessible(page);
     await page.reload();
     await expectSignedOut(page);
     await expectAccessible(page);
@@ -204,6 +213,7 @@ test.describe('sign-in (JavaScript off)', () => {
     const location = await registerByPost(request, p, 'company_business', { registry_id: 'R-ACME01' });
     expect(location).toBe('/register/pending');
     await page.goto('/login');
+    await expectAccessible(page);
     await signIn(page, p.username, p.password);
     await expect(loginForm(page).alert).toContainText('awaiting approval');
     await expect(loginForm(page).alert).toContainText(REFERENCE);

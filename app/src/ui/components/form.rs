@@ -45,6 +45,7 @@ impl FormState {
     pub fn fail(&self, err: crate::api::AppError) {
         self.errors.set(err.field_errors().to_vec());
         self.form_error.set(err.form_message());
+        clear_passwords();
         focus_first_problem();
     }
 
@@ -58,6 +59,21 @@ impl FormState {
 impl Default for FormState {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// REG-14: entered values are kept after a failed submit, passwords never (as without JS).
+fn clear_passwords() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(inputs) = document().query_selector_all("input[type=\"password\"]") {
+            for i in 0..inputs.length() {
+                if let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                    input.set_value("");
+                }
+            }
+        }
     }
 }
 
