@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::{
     add_user, field, insert_person, is_unique_violation, open_account, open_individual_account, validate_person,
 };
-use super::{Fields, NewRegistrant, Registered};
+use super::{Ctx, Fields, NewRegistrant, Registered};
 use crate::backend::error::ServiceError;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
@@ -36,7 +36,7 @@ pub(super) async fn register_individual(
         created_organization_id: None,
         registry_id: None,
     };
-    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
+    let registered = add_user(&Ctx { state, settings, language, now }, &mut tx, &r, hash.as_str(), &who).await?;
     if !registered.needs_approval {
         open_individual_account(&mut tx, &person_id, &registered.user_id, now).await?;
     }
@@ -92,7 +92,7 @@ pub(super) async fn register_business(
         created_organization_id: None,
         registry_id: None,
     };
-    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
+    let registered = add_user(&Ctx { state, settings, language, now }, &mut tx, &r, hash.as_str(), &who).await?;
     tx.commit().await?;
     Ok(registered)
 }
@@ -139,7 +139,7 @@ pub(super) async fn register_company(
         created_organization_id: Some(&organization_id),
         registry_id: Some(&registry_id),
     };
-    let registered = add_user(state, &mut tx, settings, &r, hash.as_str(), &who, language, now).await?;
+    let registered = add_user(&Ctx { state, settings, language, now }, &mut tx, &r, hash.as_str(), &who).await?;
     let assign_to = (!registered.needs_approval).then_some(registered.user_id.as_str());
     open_account(&mut tx, accounts::Owner::Organization(&organization_id), true, assign_to, now).await?;
     tx.commit().await?;

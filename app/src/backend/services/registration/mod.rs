@@ -198,27 +198,32 @@ async fn record_opt_in(
     Ok(())
 }
 
-async fn queue_received_mail(
-    state: &AppState,
-    conn: &mut AnyConnection,
-    settings: &Settings,
-    r: &IndividualRegistration,
+/// What every step of one registration shares.
+struct Ctx<'a> {
+    state: &'a AppState,
+    settings: &'a Settings,
     language: Language,
+    now: i64,
+}
+
+async fn queue_received_mail(
+    ctx: &Ctx<'_>,
+    conn: &mut AnyConnection,
+    r: &IndividualRegistration,
     approval_required: bool,
     registry_id: Option<&str>,
-    now: i64,
 ) -> Result<(), ServiceError> {
-    let brand = mail::Brand::new(settings, &state.config.public_url);
+    let brand = mail::Brand::new(ctx.settings, &ctx.state.config.public_url);
     let message = mail::registration_received(
         &brand,
-        language,
+        ctx.language,
         r.email.as_str(),
         r.first_name.as_str(),
         r.username.as_str(),
         approval_required,
         registry_id,
     );
-    mail::enqueue(conn, &message, now).await?;
+    mail::enqueue(conn, &message, ctx.now).await?;
     Ok(())
 }
 
@@ -236,15 +241,13 @@ struct NewRegistrant<'a> {
 /// username, REG-8), the opt-in (REG-11), then either a pending request (REG-13) or immediate
 /// activation (roles, sites), the e-mail (NOT-1) and the audit row (CON-5).
 async fn add_user(
-    state: &AppState,
+    ctx: &Ctx<'_>,
     conn: &mut AnyConnection,
-    settings: &Settings,
     r: &IndividualRegistration,
     hash: &str,
     who: &NewRegistrant<'_>,
-    language: Language,
-    now: i64,
 ) -> Result<Registered, ServiceError> {
+    let (state, settings, now) = (ctx.state, ctx.settings, ctx.now);
     let needs_approval = who.user_type.approval_definition_id.is_some();
     let lower = r.username.lower();
     let user_id = users::insert(
@@ -299,7 +302,7 @@ async fn add_user(
         }
         roles::grant_sites_for_roles(conn, &user_id, now).await?;
     }
-    queue_received_mail(state, conn, settings, r, language, needs_approval, who.registry_id, now).await?;
+    queue_received_mail(ctx, conn, r, needs_approval, who.registry_id).await?;
     audit::append(
         conn,
         &audit::AuditEntry {
