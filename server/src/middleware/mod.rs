@@ -3,6 +3,7 @@
 
 pub mod client_ip;
 pub mod csrf;
+pub mod password_change;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;

@@ -58,23 +58,34 @@ fn ApprovalsQueue(scope: Scope) -> impl IntoView {
     let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0);
     let queue = Resource::new(page, move |page| pending_approvals(scope, page));
     let notice = move || query.read().get("notice").and_then(|n| notice_text(&n));
-    view! {
-        <Title text="Pending Approvals" />
-        <section class="panel wide">
+    let heading = move || {
+        view! {
             <h1>"Pending Approvals"</h1>
             {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        }
+    };
+    view! {
+        <Title text="Pending Approvals" />
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Err(e) => refusal(e, scope.base()),
                         Ok(page) if page.entries.is_empty() && page.page == 0 => {
-                            view! { <p>"There are no requests waiting for you."</p> }.into_any()
+                            view! {
+                                <section class="panel wide">
+                                    {heading()}
+                                    <p>"There are no requests waiting for you."</p>
+                                </section>
+                            }
+                            .into_any()
                         }
                         Ok(page) => {
                             let base = scope.base();
                             let prev = (page.page > 0).then(|| format!("{base}?page={}", page.page - 1));
                             let next = page.has_next.then(|| format!("{base}?page={}", page.page + 1));
                             view! {
+                                <section class="panel wide">
+                                {heading()}
                                 <div class="table-scroll">
                                     <table class="data">
                                         <caption class="visually-hidden">"Requests waiting for your decision, oldest first"</caption>
@@ -122,13 +133,13 @@ fn ApprovalsQueue(scope: Scope) -> impl IntoView {
                                     {prev.map(|href| view! { <a href=href>"Previous page"</a> })}
                                     {next.map(|href| view! { <a href=href>"Next page"</a> })}
                                 </nav>
+                                </section>
                             }
                             .into_any()
                         }
                     }
                 })}
             </Suspense>
-        </section>
     }
 }
 
