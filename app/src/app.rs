@@ -89,11 +89,15 @@ pub fn App() -> impl IntoView {
 /// (the server refuses them too: every capability check fails until then).
 #[component]
 fn ForcedPasswordChange() -> impl IntoView {
+    // The server already redirects page loads (server/src/middleware/password_change.rs); this
+    // covers navigation inside the hydrated app. Effects run only in the browser.
     let location = leptos_router::hooks::use_location();
-    move || {
-        (location.pathname.get() != "/password/change")
-            .then(|| view! { <leptos_router::components::Redirect path="/password/change" /> })
-    }
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if location.pathname.get() != "/password/change" {
+            navigate("/password/change", Default::default());
+        }
+    });
 }
 
 /// LOG-5: the signed-in user's name and a Sign out button (a plain form: works without JS).

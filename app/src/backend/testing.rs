@@ -2,7 +2,7 @@
 //! a fresh in-memory SQLite always, and a brand-new PostgreSQL database per test when
 //! `TEST_DATABASE_URL` is set, which `CI=true` requires (OPS-2: the suite fails, never skips).
 //!
-//! ```ignore
+//! ```text
 //! for_each_database(|db| async move {
 //!     let state = migrated_state(&db.url, TestClock::at(T0)).await;
 //!     assert!(…, "{}", db.label);
