@@ -13,6 +13,9 @@ use app::domain::Language;
 const T0: i64 = 1_800_000_000_000;
 const INDIVIDUAL_TYPE_ID: &str = "00000000-0000-7000-8000-000000000301";
 
+/// kind, status, current_step, step_count, created_person_id, created_contact_id
+type RequestRow = (String, String, i64, i64, Option<String>, Option<String>);
+
 /// Tables a registration writes to; a failed one must leave every count as it was (REG-14).
 const WRITTEN_TABLES: &[&str] = &[
     "persons",
@@ -474,7 +477,7 @@ async fn joining_an_existing_company_leaves_the_user_pending_with_a_one_step_req
         );
         assert_eq!(contact_person, user_person, "[{label}] the contact is the new person's");
 
-        let requests: Vec<(String, String, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        let requests: Vec<RequestRow> = sqlx::query_as(
             "SELECT r.kind, r.status, r.current_step, r.step_count, r.created_person_id, r.created_contact_id \
              FROM requests r WHERE r.user_id = $1",
         )

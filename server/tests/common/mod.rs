@@ -15,6 +15,7 @@ use reqwest::redirect::Policy;
 use reqwest::{header, Client, Response, StatusCode};
 use server::startup::SESSION_COOKIE;
 use server::{Application, Config};
+use tokio::sync::{Mutex, MutexGuard};
 
 pub use app::backend::testing::{count_rows, individual_fields, GOOD_PASSWORD};
 
@@ -29,9 +30,17 @@ pub struct TestApp {
     pub jar: Arc<Jar>,
     server: tokio::task::JoinHandle<()>,
     _mail_dir: tempfile::TempDir,
-    // Last: the database outlives the server that uses it.
+    // The database outlives the server that uses it, and the gate outlives both.
     _db: TestDb,
+    _gate: MutexGuard<'static, ()>,
 }
+
+/// One application at a time per test binary. Building an application generates Leptos' route
+/// list, which sets a process-global flag that parks forever any `Resource` first polled
+/// meanwhile, even in another application's render (leptos-rs/leptos#4773): a page of a test
+/// running beside another test's start-up would hang. A test must drop its `TestApp` before
+/// spawning another one, or it waits here forever.
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 impl Drop for TestApp {
     fn drop(&mut self) {
@@ -58,6 +67,7 @@ pub fn browser() -> (Client, Arc<Jar>) {
 
 /// Builds and spawns the application on `db`; `adjust` may change the test configuration.
 pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let gate = ONE_APP_AT_A_TIME.lock().await;
     let mail_dir = tempfile::tempdir().expect("mail dir");
     let mut config = Config::for_tests(&db.url, mail_dir.path().to_path_buf());
     adjust(&mut config);
@@ -70,7 +80,8 @@ pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(&mut Config)) -> Tes
     let state = application.state().clone();
     let server = application.spawn();
     let (client, jar) = browser();
-    let app = TestApp { label: db.label, port, state, clock, client, jar, server, _mail_dir: mail_dir, _db: db };
+    let app =
+        TestApp { label: db.label, port, state, clock, client, jar, server, _mail_dir: mail_dir, _db: db, _gate: gate };
     app.wait_until_ready().await;
     app
 }
