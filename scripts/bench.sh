@@ -29,8 +29,9 @@ start_server() { # $1: database file
 
 echo "Gatehouse on one core (taskset -c 0), load from core 1, SQLite, ${SECONDS_PER_RUN} s per run, $CONCURRENCY clients"
 echo
+hash_ms=$(taskset -c 0 "$TARGET_DIR/release/gatehouse-bench" hash)
 start_server "$work/signin.db"
-taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" sign-in "$BASE" "$SECONDS_PER_RUN" "$CONCURRENCY"
+taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" sign-in "$BASE" "$SECONDS_PER_RUN" "$CONCURRENCY" "$hash_ms"
 stop_server
 
 for size in "$USERS:$COMPANIES" "10000:1000"; do
