@@ -8,7 +8,7 @@ use app::backend::services::approvals::{approve, assignable_accounts, pending, r
 use app::backend::services::registration::register;
 use app::backend::services::{bootstrap, Fields};
 use app::backend::store::{accounts, organizations, persons};
-use app::backend::testing::{count_rows, for_each_database, individual_fields, migrated_state};
+use app::backend::testing::{count_rows, exec, for_each_database, individual_fields, migrated_state, one, strings};
 use app::backend::{new_id, settings, AppState, ServiceError, TestClock};
 use app::domain::Language;
 
@@ -18,26 +18,6 @@ struct Company {
     primary: String,
     org: String,
     registry_id: String,
-}
-
-async fn exec(state: &AppState, sql: &str, binds: &[&str]) {
-    let mut query = sqlx::query(sql);
-    for b in binds {
-        query = query.bind(*b);
-    }
-    query.execute(state.db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-async fn strings(state: &AppState, sql: &str, binds: &[&str]) -> Vec<String> {
-    let mut query = sqlx::query_as::<_, (String,)>(sql);
-    for b in binds {
-        query = query.bind(*b);
-    }
-    query.fetch_all(state.db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}")).into_iter().map(|(s,)| s).collect()
-}
-
-async fn one(state: &AppState, sql: &str, binds: &[&str]) -> String {
-    strings(state, sql, binds).await.pop().unwrap_or_else(|| panic!("no row for {sql}"))
 }
 
 fn person(username: &str, first_name: &str) -> Fields {

@@ -186,3 +186,26 @@ mod tests {
         assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "gh_x"), "postgres://u@h/gh_x?sslmode=disable");
     }
 }
+
+/// Runs one SQL statement with text parameters (test fixtures); panics with the SQL on error.
+pub async fn exec(state: &AppState, sql: &str, binds: &[&str]) {
+    let mut query = sqlx::query(sql);
+    for b in binds {
+        query = query.bind(*b);
+    }
+    query.execute(state.db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The first column of every row, as text.
+pub async fn strings(state: &AppState, sql: &str, binds: &[&str]) -> Vec<String> {
+    let mut query = sqlx::query_as::<_, (String,)>(sql);
+    for b in binds {
+        query = query.bind(*b);
+    }
+    query.fetch_all(state.db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}")).into_iter().map(|(s,)| s).collect()
+}
+
+/// The first column of the last row; panics when there is none.
+pub async fn one(state: &AppState, sql: &str, binds: &[&str]) -> String {
+    strings(state, sql, binds).await.pop().unwrap_or_else(|| panic!("no row for {sql}"))
+}
