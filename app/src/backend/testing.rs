@@ -175,18 +175,6 @@ pub fn individual_fields(username: &str) -> Fields {
     .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn the_database_name_is_replaced_and_parameters_kept() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "gh_x"), "postgres://u@h:5432/gh_x");
-        assert_eq!(with_database("postgres://u@h:5432", "gh_x"), "postgres://u@h:5432/gh_x");
-        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "gh_x"), "postgres://u@h/gh_x?sslmode=disable");
-    }
-}
-
 /// Runs one SQL statement with text parameters (test fixtures); panics with the SQL on error.
 pub async fn exec(state: &AppState, sql: &str, binds: &[&str]) {
     let mut query = sqlx::query(sql);
@@ -208,4 +196,16 @@ pub async fn strings(state: &AppState, sql: &str, binds: &[&str]) -> Vec<String>
 /// The first column of the last row; panics when there is none.
 pub async fn one(state: &AppState, sql: &str, binds: &[&str]) -> String {
     strings(state, sql, binds).await.pop().unwrap_or_else(|| panic!("no row for {sql}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn the_database_name_is_replaced_and_parameters_kept() {
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "gh_x"), "postgres://u@h:5432/gh_x");
+        assert_eq!(with_database("postgres://u@h:5432", "gh_x"), "postgres://u@h:5432/gh_x");
+        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "gh_x"), "postgres://u@h/gh_x?sslmode=disable");
+    }
 }
