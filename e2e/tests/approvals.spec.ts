@@ -418,7 +418,7 @@ test.describe("another company's requests (SEC-5)", () => {
 
 test.describe('a temporary password (LOG-3)', () => {
   for (const javaScriptEnabled of [true, false]) {
-    test(`Pending Approvals takes a primary user with a temporary password to Reset password (JavaScript ${
+    test(`a temporary password leads to Reset password, which reports each error and then lets the user in (JavaScript ${
       javaScriptEnabled ? 'on' : 'off'
     })`, async ({ browser }) => {
       const page = await newUserPage(browser, javaScriptEnabled);
@@ -435,6 +435,39 @@ test.describe('a temporary password (LOG-3)', () => {
         await expect(page).toHaveURL((url) => url.pathname === '/password/change');
         await expect(page.getByRole('main').getByRole('heading', { name: 'Access denied' })).toHaveCount(0);
         await expectAccessible(page);
+
+        // LOG-6 error paths: each failure is told next to its field and changes nothing.
+        const main = page.getByRole('main');
+        const current = main.getByRole('textbox', { name: 'Current password', exact: true });
+        const fresh = main.getByRole('textbox', { name: 'New password', exact: true });
+        const confirm = main.getByRole('textbox', { name: 'Confirm new password', exact: true });
+        const setPassword = async (a: string, b: string, c: string) => {
+          await current.fill(a);
+          await fresh.fill(b);
+          await confirm.fill(c);
+          await main.getByRole('button', { name: 'Set password' }).click();
+        };
+        const newPassword = `Quiet-Lantern-${Date.now().toString(36)}-Meadow`;
+        await setPassword('not-my-password-at-all', newPassword, newPassword);
+        await expect(page.locator('#current_password-error')).toHaveText('The current password is incorrect');
+        await expect(main.getByRole('textbox', { name: 'Current password', exact: true })).toHaveAttribute(
+          'aria-describedby',
+          /current_password-error/,
+        );
+        await expect(main.getByRole('alert')).not.toBeEmpty();
+        await expectAccessible(page);
+        await setPassword(primary.password, 'short', 'short');
+        await expect(page.locator('#new_password-error')).toHaveText('Password must be at least 12 characters');
+        await setPassword(primary.password, newPassword, `${newPassword}x`);
+        await expect(page.locator('#new_password_confirm-error')).toHaveText('Passwords do not match');
+        await expect(page).toHaveURL((url) => url.pathname === '/password/change');
+
+        await setPassword(primary.password, newPassword, newPassword);
+        await expect(page).toHaveURL((url) => url.pathname === '/');
+        await expect(page.getByRole('status').filter({ hasText: 'Your password has been changed.' })).toBeVisible();
+        await expectAccessible(page);
+        await open(page, '/admin/approvals');
+        await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
       } finally {
         await page.context().close();
       }

@@ -5,17 +5,13 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::auth::change_password::change_password;
-use crate::app::SessionContext;
 use crate::ui::components::{collect_fields, FormAlert, FormState, TextField};
 
 #[component]
 pub fn PasswordChangePage() -> impl IntoView {
     let state = FormState::new();
-    let session = expect_context::<SessionContext>();
-    let navigate = use_navigate();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if state.pending.get_untracked() {
@@ -24,13 +20,13 @@ pub fn PasswordChangePage() -> impl IntoView {
         let fields = collect_fields(&ev, &["current_password", "new_password", "new_password_confirm"]);
         let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
         state.pending.set(true);
-        let navigate = navigate.clone();
         let (current, new, confirm) = (get("current_password"), get("new_password"), get("new_password_confirm"));
         spawn_local(async move {
             match change_password(current, new, confirm).await {
+                // A full page load, not a client-side navigation: the header still holds the
+                // "must change" user until it refetches, and its guard would send the user back.
                 Ok(next) => {
-                    session.changed();
-                    navigate(&next, Default::default());
+                    let _ = window().location().set_href(&next);
                 }
                 Err(e) => state.fail(e),
             }
