@@ -4,7 +4,9 @@
 #   BENCH_SECONDS (10)  BENCH_CONCURRENCY (8)  BENCH_USERS (1000000)  BENCH_COMPANIES (100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+# A target dir of its own: a plain `cargo build` of the server would otherwise replace the
+# cargo-leptos release binary that `make run` and the e2e suite serve (its pages do not hydrate).
+TARGET_DIR="${CARGO_TARGET_DIR:-target}/bench"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 CONCURRENCY="${BENCH_CONCURRENCY:-8}"
 USERS="${BENCH_USERS:-1000000}"
@@ -12,7 +14,7 @@ COMPANIES="${BENCH_COMPANIES:-100000}"
 PORT="${BENCH_PORT:-3400}"
 BASE="http://127.0.0.1:$PORT"
 
-cargo build --release -p server --features bench --bin gatehouse --bin gatehouse-bench
+cargo build --release --target-dir "$TARGET_DIR" -p server --features bench --bin gatehouse --bin gatehouse-bench
 work=$(mktemp -d)
 server=""
 stop_server() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
