@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use app::backend::authz::{self, company_approver, merchant_approver, Approver};
 use app::backend::clock::MINUTE_MS;
-use app::backend::services::approvals::{approve, decidable, pending, reject, Approved, ALREADY_DECIDED};
+use app::backend::services::approvals::{approve, decidable, pending, reject, Approved};
 use app::backend::services::registration::register;
 use app::backend::services::{bootstrap, Fields};
 use app::backend::store::{accounts, roles};
@@ -14,7 +14,7 @@ use app::backend::testing::{
     count_rows, exec, for_each_database, individual_fields, migrated_state, one, postgres, strings, TestDb,
 };
 use app::backend::{new_id, settings, AppState, ServiceError, TestClock};
-use app::domain::Language;
+use app::domain::{ConflictCode, Language};
 
 const T0: i64 = 1_800_000_000_000;
 const BUSINESS_USER_ROLE: &str = "00000000-0000-7000-8000-000000000101";
@@ -631,7 +631,7 @@ fn single_winner(results: Vec<Result<bool, ServiceError>>, label: &str) -> bool 
     let winners: Vec<bool> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
     assert_eq!(winners.len(), 1, "[{label}] exactly one decision succeeds: {shown:?}");
     let loser_ok = results.iter().any(|r| match r {
-        Err(ServiceError::Conflict(message)) => message == ALREADY_DECIDED,
+        Err(ServiceError::Conflict(code)) => *code == ConflictCode::AlreadyDecided,
         Err(ServiceError::NotFound) => true,
         _ => false,
     });

@@ -4,13 +4,13 @@
 
 use app::backend::authz::{company_approver, merchant_approver, Approver};
 use app::backend::clock::MINUTE_MS;
-use app::backend::services::approvals::{approve, assignable_accounts, pending, reject, ALREADY_DECIDED};
+use app::backend::services::approvals::{approve, assignable_accounts, pending, reject};
 use app::backend::services::registration::register;
 use app::backend::services::{bootstrap, Fields};
 use app::backend::store::{accounts, organizations, persons};
 use app::backend::testing::{count_rows, exec, for_each_database, individual_fields, migrated_state, one, strings};
 use app::backend::{new_id, settings, AppState, ServiceError, TestClock};
-use app::domain::Language;
+use app::domain::{ConflictCode, Language};
 
 const T0: i64 = 1_800_000_000_000;
 
@@ -181,9 +181,9 @@ async fn rejecting_a_new_business_user_releases_the_username_at_once_and_inactiv
         );
 
         let again = reject(&state, &pat, &request, "twice").await;
-        assert!(matches!(&again, Err(ServiceError::Conflict(m)) if m == ALREADY_DECIDED), "[{label}] {again:?}");
+        assert!(matches!(&again, Err(ServiceError::Conflict(ConflictCode::AlreadyDecided))), "[{label}] {again:?}");
         let again = approve(&state, &pat, &request, "", &[]).await;
-        assert!(matches!(&again, Err(ServiceError::Conflict(m)) if m == ALREADY_DECIDED), "[{label}] {again:?}");
+        assert!(matches!(&again, Err(ServiceError::Conflict(ConflictCode::AlreadyDecided))), "[{label}] {again:?}");
 
         // Someone else takes the username right away, typed in another case (REG-8).
         let someone_else = register(&state, "individual", &person("ANN.LEE", "Bea"), Language::English).await;

@@ -14,7 +14,7 @@ import {
   type Person,
 } from '../helpers/app';
 
-const SUBMIT_FN = '/api/register/submit';
+const SUBMIT_FN = '/rpc/register/submit';
 
 /** Values (not passwords) are still in the form, passwords are empty (REG-14). */
 async function expectValuesKept(page: Page, p: Person, username: string): Promise<void> {

@@ -60,7 +60,11 @@ async fn render_failure(posted: Posted, error: AppError) -> Response {
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        // Sign-in refusals (LOG-1, LOG-2) are the only form-level messages.
         AppError::Form { .. } => StatusCode::UNAUTHORIZED,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
@@ -68,6 +72,7 @@ async fn render_failure(posted: Posted, error: AppError) -> Response {
         values: without_secrets(posted.fields),
         errors: error.field_errors().to_vec(),
         form_error: error.form_message(),
+        conflict: error.conflict(),
     };
     let Some(options) = posted.parts.extensions.get::<LeptosOptions>().cloned() else { return internal() };
     let base_context = leptos_context(posted.state.clone());

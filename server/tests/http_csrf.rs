@@ -15,15 +15,15 @@ fn attempts(app: &TestApp) -> Vec<(&'static str, RequestBuilder)> {
         ("POST /login", client.post(app.url("/login")).form(&[("username", "admin"), ("password", "wrong password")])),
         ("POST /logout", client.post(app.url("/logout"))),
         (
-            "POST /api/auth/sign_in",
+            "POST /rpc/auth/sign_in",
             client
-                .post(app.url("/api/auth/sign_in"))
+                .post(app.url("/rpc/auth/sign_in"))
                 .header(header::ACCEPT, "application/json")
                 .form(&[("username", "admin"), ("password", "wrong password")]),
         ),
         (
-            "POST /api/register/submit",
-            client.post(app.url("/api/register/submit")).header(header::ACCEPT, "application/json").json(&json!({
+            "POST /rpc/register/submit",
+            client.post(app.url("/rpc/register/submit")).header(header::ACCEPT, "application/json").json(&json!({
                 "type_key": "individual",
                 "fields": individual_fields("ann.lee"),
                 "ref_": null,
@@ -77,7 +77,7 @@ async fn the_same_posts_from_this_site_are_accepted() {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "[{label}] the form post with this site's Origin");
         let response = app
             .client
-            .post(app.url("/api/auth/sign_in"))
+            .post(app.url("/rpc/auth/sign_in"))
             .header(header::ORIGIN, app.origin())
             .header(header::ACCEPT, "application/json")
             .form(&as_map(&[("username", "ann.lee"), ("password", GOOD_PASSWORD)]))

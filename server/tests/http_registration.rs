@@ -223,7 +223,7 @@ async fn the_registration_server_function_answers_with_where_to_go() {
         let label = app.label;
         let response = app
             .client
-            .post(app.url("/api/register/submit"))
+            .post(app.url("/rpc/register/submit"))
             .header(header::ORIGIN, app.origin())
             .header(header::ACCEPT, "application/json")
             .json(&json!({ "type_key": "individual", "fields": individual_fields("ann.lee"), "ref_": "/account" }))
@@ -237,7 +237,7 @@ async fn the_registration_server_function_answers_with_where_to_go() {
 
         let (client, _jar) = browser();
         let response = client
-            .post(app.url("/api/register/submit"))
+            .post(app.url("/rpc/register/submit"))
             .header(header::ORIGIN, app.origin())
             .header(header::ACCEPT, "application/json")
             .json(&json!({ "type_key": "individual", "fields": individual_fields("ANN.LEE"), "ref_": null }))

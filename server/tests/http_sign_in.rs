@@ -134,7 +134,7 @@ async fn the_sign_in_server_function_takes_a_url_encoded_form() {
         ann(&app).await;
         let response = app
             .client
-            .post(app.url("/api/auth/sign_in"))
+            .post(app.url("/rpc/auth/sign_in"))
             .header(header::ORIGIN, app.origin())
             .header(header::ACCEPT, "application/json")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -149,7 +149,7 @@ async fn the_sign_in_server_function_takes_a_url_encoded_form() {
 
         let (client, _jar) = browser();
         let response = client
-            .post(app.url("/api/auth/sign_in"))
+            .post(app.url("/rpc/auth/sign_in"))
             .header(header::ORIGIN, app.origin())
             .header(header::ACCEPT, "application/json")
             .form(&[("username", "ann.lee"), ("password", "wrong wrong wrong")])

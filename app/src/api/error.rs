@@ -4,7 +4,7 @@ use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::FieldError;
+use crate::domain::{ConflictCode, FieldError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -20,8 +20,14 @@ pub enum AppError {
     Forbidden { reference: String },
     #[error("We could not find that page.")]
     NotFound,
+    /// The state changed under the action (APR-9); the page matches on `code`, never on text.
+    #[error("{} (reference {reference})", code.message())]
+    Conflict { code: ConflictCode, reference: String },
     #[error("Too many attempts from your network. Please wait a minute and try again. (reference {reference})")]
     RateLimited { reference: String },
+    /// SEC-1: every password hasher was busy for longer than a request should wait.
+    #[error("The server is busy. Please try again in a moment. (reference {reference})")]
+    Busy { reference: String },
     #[error("Something went wrong on our side. Please try again. (reference {reference})")]
     Internal { reference: String },
     /// Transport problems (offline, server unreachable) seen by the browser.
@@ -42,6 +48,13 @@ impl AppError {
         match self {
             AppError::Validation { fields } => fields,
             _ => &[],
+        }
+    }
+
+    pub fn conflict(&self) -> Option<ConflictCode> {
+        match self {
+            AppError::Conflict { code, .. } => Some(*code),
+            _ => None,
         }
     }
 

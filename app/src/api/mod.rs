@@ -10,3 +10,7 @@ pub mod ssr;
 pub mod types;
 
 pub use error::AppError;
+
+/// Where every server function lives. `/api/v1` is the integration API's (SPEC §13); the two
+/// never mix, and the middleware (rate limits, CSRF, the LOG-3 gate) matches on this prefix.
+pub const RPC_PREFIX: &str = "/rpc/";

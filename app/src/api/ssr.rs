@@ -76,7 +76,9 @@ pub fn to_app_error(err: ServiceError, reference: String) -> AppError {
         ServiceError::Locked => form("Too many failed sign-in attempts. Please wait a while and try again."),
         ServiceError::Forbidden => AppError::Forbidden { reference },
         ServiceError::NotFound => AppError::NotFound,
-        ServiceError::Conflict(message) => AppError::Form { message, reference },
+        ServiceError::Conflict(code) => AppError::Conflict { code, reference },
+        ServiceError::Unauthenticated => AppError::Unauthenticated,
+        ServiceError::Busy => AppError::Busy { reference },
         ServiceError::Store(e) => {
             tracing::error!(reference = %reference, error = %e, "store error");
             AppError::Internal { reference }

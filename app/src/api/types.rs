@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::FieldError;
+use crate::domain::{ConflictCode, FieldError};
 
 /// The signed-in user as the header shows them (LOG-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +54,8 @@ pub struct FormSubmission {
     pub values: HashMap<String, String>,
     pub errors: Vec<FieldError>,
     pub form_error: Option<String>,
+    /// Set when the post lost a race (APR-9), so the page can say so instead of "not found".
+    pub conflict: Option<ConflictCode>,
 }
 
 impl FormSubmission {

@@ -1,40 +1,74 @@
-//! Errors of the store (constraint violations translated once) and of the use cases.
+//! Errors of the store (constraint violations translated once, realworld-axum-sqlx's
+//! `on_constraint`) and of the use cases.
 
-use crate::domain::FieldError;
+use crate::domain::{ConflictCode, FieldError};
+
+/// The unique constraints a use case reacts to, by what they protect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    /// REG-8: one non-released user per lower-cased username.
+    Username,
+    /// REG-6: Registry IDs are unique.
+    RegistryId,
+    /// Account numbers are unique.
+    AccountNumber,
+    /// Any other unique constraint (a bug or a race the caller did not expect).
+    Other,
+}
+
+impl Unique {
+    /// The only place that reads constraint names (PostgreSQL) or messages (SQLite).
+    fn of(constraint: Option<&str>, message: &str) -> Self {
+        let names = |pg: &str, sqlite: &str| constraint == Some(pg) || message.contains(sqlite);
+        if names("users_username_reserved", "users.lower_username") {
+            Self::Username
+        } else if names("organizations_registry_id_key", "organizations.registry_id") {
+            Self::RegistryId
+        } else if names("accounts_account_number_key", "accounts.account_number") {
+            Self::AccountNumber
+        } else {
+            Self::Other
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("username already reserved")]
-    UsernameTaken,
-    #[error("registry ID already used")]
-    RegistryIdTaken,
+    #[error("unique constraint violated: {0:?}")]
+    Duplicate(Unique),
     #[error("record not found")]
     NotFound,
+    /// A stored value the domain does not know (a status or kind written by a newer version).
+    #[error("unexpected stored value: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            if db.is_unique_violation() {
+                return Self::Duplicate(Unique::of(db.constraint(), db.message()));
+            }
+        }
+        match err {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            other => Self::Database(other),
+        }
+    }
 }
 
 impl StoreError {
-    /// Translates a unique violation into the domain conflict it stands for; the only place
-    /// that looks at constraint names (PostgreSQL) or messages (SQLite).
-    pub fn from_sqlx(err: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &err {
-            if db.is_unique_violation() {
-                let name = db.constraint().unwrap_or_default();
-                let message = db.message();
-                if name == "users_username_reserved" || message.contains("users.lower_username") {
-                    return Self::UsernameTaken;
-                }
-                if name == "organizations_registry_id_key" || message.contains("organizations.registry_id") {
-                    return Self::RegistryIdTaken;
-                }
-            }
-        }
-        if matches!(err, sqlx::Error::RowNotFound) {
-            return Self::NotFound;
-        }
-        Self::Database(err)
+    /// For row conversions: a stored string that does not parse into its domain enum.
+    pub fn corrupt(what: &str, value: &str) -> Self {
+        Self::Corrupt(format!("{what} {value:?}"))
     }
+}
+
+/// Parses a stored string into its vocabulary enum (`domain::vocabulary`), once, in the store.
+pub fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> Result<T, StoreError> {
+    value.parse().map_err(|_| StoreError::corrupt(what, value))
 }
 
 /// What a use case can answer besides success. The `api` adapters map these to `AppError`.
@@ -50,12 +84,17 @@ pub enum ServiceError {
     AccessNotActive,
     #[error("locked")]
     Locked,
+    #[error("unauthenticated")]
+    Unauthenticated,
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(ConflictCode),
+    /// SEC-1: the password hashers are all busy for longer than a request should wait.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Store(StoreError),
     #[error("internal: {0}")]
@@ -73,7 +112,7 @@ impl From<StoreError> for ServiceError {
 
 impl From<sqlx::Error> for ServiceError {
     fn from(err: sqlx::Error) -> Self {
-        StoreError::from_sqlx(err).into()
+        StoreError::from(err).into()
     }
 }
 

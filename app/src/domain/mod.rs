@@ -2,6 +2,7 @@
 
 pub mod checkbox;
 pub mod company;
+pub mod conflict;
 pub mod country;
 pub mod email;
 pub mod field;
@@ -14,8 +15,10 @@ pub mod registration;
 pub mod registry_id;
 pub mod safe_ref;
 pub mod username;
+pub mod vocabulary;
 
 pub use company::{validate_company, CompanyDetails};
+pub use conflict::ConflictCode;
 pub use country::{CountryCode, CountryCodeError, COUNTRIES};
 pub use email::{Email, EmailError};
 pub use field::{message_for, FieldError, FieldErrors};
@@ -30,3 +33,7 @@ pub use registration::{IndividualForm, IndividualRegistration};
 pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};
 pub use safe_ref::safe_ref;
 pub use username::{Username, UsernameError};
+pub use vocabulary::{
+    ApproverKind, ContactKind, ContactStatus, Decision, OrganizationKind, Permission, PermissionSet, RecordStatus,
+    RegistrationFlow, RequestKind, RequestStatus, UserStatus, UserTypeKind,
+};

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use app::api::ssr::session_user_id;
+use app::api::RPC_PREFIX;
 use app::backend::{authz, AppState};
 
 pub const CHANGE_PATH: &str = "/password/change";
@@ -19,7 +20,7 @@ fn is_gated_page(method: &Method, path: &str) -> bool {
     *method == Method::GET
         && path != CHANGE_PATH
         && !path.starts_with("/pkg/")
-        && !path.starts_with("/api/")
+        && !path.starts_with(RPC_PREFIX)
         && !matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
 }
 

@@ -14,6 +14,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use app::api::ssr::{ClientIp, RequestRef};
 use app::api::AppError;
+use app::api::RPC_PREFIX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -28,9 +29,9 @@ pub fn kind_of(method: &Method, path: &str) -> Option<Kind> {
         return None;
     }
     match path {
-        "/login" | "/api/auth/sign_in" => Some(Kind::SignIn),
-        "/forgot" | "/api/auth/forgot" => Some(Kind::ForgotLogin),
-        "/api/register/submit" => Some(Kind::Registration),
+        "/login" | "/rpc/auth/sign_in" => Some(Kind::SignIn),
+        "/forgot" | "/rpc/auth/forgot" => Some(Kind::ForgotLogin),
+        "/rpc/register/submit" => Some(Kind::Registration),
         p if p.starts_with("/register/") => Some(Kind::Registration),
         _ => None,
     }
@@ -86,7 +87,7 @@ pub async fn limit(request: Request, next: Next) -> Response {
     let reference = request.extensions().get::<RequestRef>().map(|r| r.0.clone()).unwrap_or_default();
     tracing::warn!(?kind, "rate limit reached for a client address");
     let error = AppError::RateLimited { reference };
-    if request.uri().path().starts_with("/api/") {
+    if request.uri().path().starts_with(RPC_PREFIX) {
         let body = serde_json::to_string(&error).unwrap_or_default();
         return (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     }

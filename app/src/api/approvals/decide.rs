@@ -7,10 +7,8 @@ use super::Scope;
 use crate::api::error::AppError;
 
 pub const STILL_PENDING: &str = "Approved. The request still needs approval by other approvers";
-/// APR-9: what the approver who lost a race is told (the backend's message starts with it).
-pub const ALREADY_DECIDED: &str = "This request has already been decided";
 
-#[server(prefix = "/api", endpoint = "approvals/approve", input = server_fn::codec::Json)]
+#[server(prefix = "/rpc", endpoint = "approvals/approve", input = server_fn::codec::Json)]
 pub async fn approve_request(
     scope: Scope,
     id: String,
@@ -24,7 +22,7 @@ pub async fn approve_request(
     handle_approve(&state, &user_id, reference(), scope, &id, &comments, &accounts).await
 }
 
-#[server(prefix = "/api", endpoint = "approvals/reject", input = server_fn::codec::Json)]
+#[server(prefix = "/rpc", endpoint = "approvals/reject", input = server_fn::codec::Json)]
 pub async fn reject_request(scope: Scope, id: String, comments: String) -> Result<String, AppError> {
     use crate::api::ssr::{reference, session, session_user_id, state};
     let state = state()?;

@@ -7,7 +7,7 @@ use crate::api::error::AppError;
 
 pub const PER_PAGE: i64 = 25;
 
-#[server(prefix = "/api", endpoint = "approvals/queue")]
+#[server(prefix = "/rpc", endpoint = "approvals/queue")]
 pub async fn pending_approvals(scope: Scope, page: i64) -> Result<PendingPage, AppError> {
     use crate::api::ssr::{reference, to_app_error};
     let (state, approver) = super::ssr::approver(scope).await?;
@@ -22,7 +22,7 @@ pub async fn pending_approvals(scope: Scope, page: i64) -> Result<PendingPage, A
 }
 
 /// One request the approver may decide, with the company's active accounts to assign (APR-5).
-#[server(prefix = "/api", endpoint = "approvals/request")]
+#[server(prefix = "/rpc", endpoint = "approvals/request")]
 pub async fn approval_request(scope: Scope, id: String) -> Result<RequestDetail, AppError> {
     use crate::api::ssr::{reference, to_app_error};
     let (state, approver) = super::ssr::approver(scope).await?;

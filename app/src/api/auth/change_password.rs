@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::error::AppError;
 
-#[server(prefix = "/api", endpoint = "auth/change_password")]
+#[server(prefix = "/rpc", endpoint = "auth/change_password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,

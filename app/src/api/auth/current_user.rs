@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::error::AppError;
 use crate::api::types::SessionUser;
 
-#[server(prefix = "/api", endpoint = "auth/current_user")]
+#[server(prefix = "/rpc", endpoint = "auth/current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     use crate::api::ssr::{session, session_user_id, state};
     let state = state()?;

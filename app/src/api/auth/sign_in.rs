@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::error::AppError;
 
-#[server(prefix = "/api", endpoint = "auth/sign_in")]
+#[server(prefix = "/rpc", endpoint = "auth/sign_in")]
 pub async fn sign_in(username: String, password: String, ref_: Option<String>) -> Result<String, AppError> {
     use crate::api::ssr::{reference, session, state};
     let state = state()?;

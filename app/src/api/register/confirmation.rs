@@ -12,7 +12,7 @@ pub struct RegisteredCompany {
 }
 
 /// The signed-in user's company and Registry ID; `None` when not signed in or no company.
-#[server(prefix = "/api", endpoint = "register/confirmation")]
+#[server(prefix = "/rpc", endpoint = "register/confirmation")]
 pub async fn company_confirmation() -> Result<Option<RegisteredCompany>, AppError> {
     use crate::api::ssr::{reference, session, session_user_id, state};
     let state = state()?;

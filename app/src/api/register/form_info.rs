@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::error::AppError;
 use crate::api::types::RegistrationFormInfo;
 
-#[server(prefix = "/api", endpoint = "register/form_info")]
+#[server(prefix = "/rpc", endpoint = "register/form_info")]
 pub async fn register_form_info(type_key: String) -> Result<RegistrationFormInfo, AppError> {
     use crate::api::ssr::{reference, state, to_app_error};
     let state = state()?;

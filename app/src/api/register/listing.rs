@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::error::AppError;
 use crate::api::types::UserTypeGroup;
 
-#[server(prefix = "/api", endpoint = "register/listing")]
+#[server(prefix = "/rpc", endpoint = "register/listing")]
 pub async fn register_listing(group_ut: Option<String>) -> Result<Vec<UserTypeGroup>, AppError> {
     use crate::api::ssr::{reference, state, to_app_error};
     use crate::api::types::UserTypeEntry;

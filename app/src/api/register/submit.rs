@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::error::AppError;
 
 /// Registers and answers where the browser goes next.
-#[server(prefix = "/api", endpoint = "register/submit", input = server_fn::codec::Json)]
+#[server(prefix = "/rpc", endpoint = "register/submit", input = server_fn::codec::Json)]
 pub async fn submit_registration(
     type_key: String,
     fields: HashMap<String, String>,

@@ -11,9 +11,8 @@ use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::approvals::{self, PendingRow, RequestRecord};
 use crate::backend::store::{accounts, audit, organizations, persons, roles, user_types, users};
-use crate::domain::{FieldError, Language};
+use crate::domain::{ConflictCode, FieldError, Language};
 
-pub const ALREADY_DECIDED: &str = "This request has already been decided";
 const MAX_COMMENT: usize = 2000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +58,7 @@ async fn open_decision(
 ) -> Result<RequestRecord, ServiceError> {
     let request = approvals::find(conn, request_id).await?.ok_or(ServiceError::NotFound)?;
     if request.status != "pending" {
-        return Err(ServiceError::Conflict(ALREADY_DECIDED.into()));
+        return Err(ServiceError::Conflict(ConflictCode::AlreadyDecided));
     }
     if approvals::decidable(conn, &approver.key(), request_id).await?.is_none() {
         return Err(ServiceError::NotFound);
@@ -68,7 +67,7 @@ async fn open_decision(
 }
 
 fn lost_race() -> ServiceError {
-    ServiceError::Conflict(ALREADY_DECIDED.into())
+    ServiceError::Conflict(ConflictCode::AlreadyDecided)
 }
 
 /// APR-5: approve with comments; on the final step enable the user, grant roles, sites and

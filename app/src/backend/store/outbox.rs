@@ -75,7 +75,7 @@ pub async fn enqueue(conn: &mut AnyConnection, message: &NewMessage<'_>, now_ms:
     .bind(now_ms)
     .execute(&mut *conn)
     .await
-    .map_err(StoreError::from_sqlx)?;
+    .map_err(StoreError::from)?;
     Ok(id)
 }
 
@@ -93,7 +93,7 @@ pub async fn claim_due(db: &Db, now_ms: i64, lease_ms: i64, limit: i64) -> Resul
         DbKind::Postgres => " FOR UPDATE SKIP LOCKED",
         DbKind::Sqlite => "",
     };
-    let mut tx = db.begin().await.map_err(StoreError::from_sqlx)?;
+    let mut tx = db.begin().await.map_err(StoreError::from)?;
     let sql = format!(
         "UPDATE outbox SET lease_until = $1 \
          WHERE id IN (SELECT id FROM outbox \
@@ -109,8 +109,8 @@ pub async fn claim_due(db: &Db, now_ms: i64, lease_ms: i64, limit: i64) -> Resul
         .bind(limit)
         .fetch_all(&mut *tx)
         .await
-        .map_err(StoreError::from_sqlx)?;
-    tx.commit().await.map_err(StoreError::from_sqlx)?;
+        .map_err(StoreError::from)?;
+    tx.commit().await.map_err(StoreError::from)?;
     // RETURNING has no order of its own; send the oldest first.
     rows.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));
     Ok(rows)
@@ -126,7 +126,7 @@ pub async fn mark_sent(conn: &mut AnyConnection, id: &str, now_ms: i64) -> Resul
     .bind(now_ms)
     .execute(&mut *conn)
     .await
-    .map_err(StoreError::from_sqlx)?;
+    .map_err(StoreError::from)?;
     Ok(())
 }
 
@@ -154,7 +154,7 @@ pub async fn mark_attempt_failed(
     .bind(truncate(error_text, 1000))
     .execute(&mut *conn)
     .await
-    .map_err(StoreError::from_sqlx)?;
+    .map_err(StoreError::from)?;
     Ok(())
 }
 
@@ -164,7 +164,7 @@ pub async fn release(conn: &mut AnyConnection, id: &str) -> Result<(), StoreErro
         .bind(id)
         .execute(&mut *conn)
         .await
-        .map_err(StoreError::from_sqlx)?;
+        .map_err(StoreError::from)?;
     Ok(())
 }
 
@@ -189,13 +189,13 @@ pub async fn list(
             sqlx::query_as(&sql).bind(limit).bind(offset).fetch_all(&mut *conn).await
         }
     };
-    rows.map_err(StoreError::from_sqlx)
+    rows.map_err(StoreError::from)
 }
 
 /// One message with its bodies (console detail, tests).
 pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<OutboxRow>, StoreError> {
     let sql = format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = $1");
-    sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await.map_err(StoreError::from_sqlx)
+    sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await.map_err(StoreError::from)
 }
 
 /// CON-6: queues a failed message again, due now, with a fresh series of attempts.
@@ -209,7 +209,7 @@ pub async fn retry(conn: &mut AnyConnection, id: &str, now_ms: i64) -> Result<()
     .bind(now_ms)
     .execute(&mut *conn)
     .await
-    .map_err(StoreError::from_sqlx)?;
+    .map_err(StoreError::from)?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }

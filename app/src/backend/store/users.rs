@@ -75,7 +75,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>, now_ms: i64) -
     .bind(user.start_at)
     .execute(&mut *conn)
     .await
-    .map_err(StoreError::from_sqlx)?;
+    .map_err(StoreError::from)?;
     Ok(id)
 }
 
@@ -231,8 +231,8 @@ pub async fn activate(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> R
         .bind(user_id)
         .execute(&mut *conn)
         .await
-        .map_err(StoreError::from_sqlx)?;
-    profile(conn, user_id).await.map_err(StoreError::from_sqlx)?.ok_or(StoreError::NotFound)
+        .map_err(StoreError::from)?;
+    profile(conn, user_id).await.map_err(StoreError::from)?.ok_or(StoreError::NotFound)
 }
 
 /// REJ-1: the username is released at once, free for anyone to reuse.

@@ -8,11 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::not_found::NotFound;
-use crate::api::approvals::decide::{approve_request, notice_text, reject_request, ALREADY_DECIDED};
+use crate::api::approvals::decide::{approve_request, notice_text, reject_request};
 use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
 use crate::api::types::FormSubmission;
 use crate::api::AppError;
+use crate::domain::ConflictCode;
 use crate::ui::components::{FormAlert, FormState};
 
 /// What an approver sees instead of the page when the server refuses (SEC-5).
@@ -178,12 +179,9 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <DecisionForm scope decision detail /> }.into_any(),
-                    Err(e) => match use_context::<FormSubmission>()
-                        .and_then(|s| s.form_error)
-                        .filter(|m| m.starts_with(ALREADY_DECIDED))
-                    {
+                    Err(e) => match use_context::<FormSubmission>().and_then(|s| s.conflict.zip(s.form_error)) {
                         // APR-9: a plain post that lost the race: say so, not "not found".
-                        Some(message) => view! {
+                        Some((ConflictCode::AlreadyDecided, message)) => view! {
                             <section class="panel narrow">
                                 <h1>{title}</h1>
                                 <div class="form-alert" role="alert"><p>{message}</p></div>

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 mod kinds;
 
 use super::{field, Fields};
-use crate::backend::error::{ServiceError, StoreError};
+use crate::backend::error::{ServiceError, StoreError, Unique};
 use crate::backend::mail;
 use crate::backend::password::CommonPasswordList;
 use crate::backend::settings::Settings;
@@ -147,7 +147,7 @@ fn order(mut errors: Vec<FieldError>) -> Vec<FieldError> {
 
 fn username_taken(err: StoreError) -> ServiceError {
     match err {
-        StoreError::UsernameTaken => ServiceError::field("username", USERNAME_TAKEN),
+        StoreError::Duplicate(Unique::Username) => ServiceError::field("username", USERNAME_TAKEN),
         other => other.into(),
     }
 }
