@@ -6,8 +6,6 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::api::auth::current_user::current_user;
-use crate::api::types::SessionUser;
-use crate::api::AppError;
 use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
@@ -16,6 +14,7 @@ use crate::ui::pages::{
     home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage, pending::PendingPage,
     register_complete::RegisterCompletePage, register_form::RegisterFormPage, register_list::RegisterListPage,
 };
+use crate::ui::session::SessionContext;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -32,19 +31,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// Who is signed in, refetched whenever `version` changes (sign-in, registration).
-#[derive(Clone, Copy)]
-pub struct SessionContext {
-    pub version: RwSignal<u32>,
-    pub user: Resource<Result<Option<SessionUser>, AppError>>,
-}
-
-impl SessionContext {
-    pub fn changed(&self) {
-        self.version.update(|v| *v += 1);
     }
 }
 

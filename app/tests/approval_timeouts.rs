@@ -7,9 +7,10 @@ use std::sync::Arc;
 use app::backend::authz::{company_approver, merchant_approver, Approver};
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::approvals::{approve, pending, reroute_timed_out, Approved};
-use app::backend::services::registration::register;
-use app::backend::services::{bootstrap, Fields};
+use app::backend::services::bootstrap;
 use app::backend::store::roles;
+use app::backend::testing::register;
+use app::backend::testing::Fields;
 use app::backend::testing::{
     exec, for_each_database, individual_fields, migrated_state, one, postgres, strings, TestDb,
 };

@@ -4,7 +4,7 @@
 use app::backend::authz::company_approver;
 use app::backend::services::approvals::{approve, pending};
 use app::backend::services::enrollments::{request_enrollment, Enrolled};
-use app::backend::services::registration::register;
+use app::backend::testing::register;
 use app::backend::testing::{exec, for_each_database, individual_fields, migrated_state, one, strings};
 use app::backend::{new_id, AppState, TestClock};
 use app::domain::Language;

@@ -2,10 +2,12 @@
 //! `TEST_DATABASE_URL` is set (`app::backend::testing`).
 #![cfg(feature = "ssr")]
 
-use app::backend::services::registration::{register, registrable_types, Registered, USERNAME_TAKEN};
-use app::backend::services::{bootstrap, Fields};
+use app::backend::services::bootstrap;
+use app::backend::services::registration::{registrable_types, Registered, USERNAME_TAKEN};
 use app::backend::settings;
 use app::backend::store::user_types;
+use app::backend::testing::register;
+use app::backend::testing::Fields;
 use app::backend::testing::{count_rows, for_each_database, individual_fields, migrated_state, postgres, TestDb};
 use app::backend::{AppState, DbKind, ServiceError, TestClock};
 use app::domain::Language;

@@ -5,9 +5,10 @@
 use app::backend::authz::{company_approver, merchant_approver, Approver};
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::approvals::{approve, assignable_accounts, pending, reject};
-use app::backend::services::registration::register;
-use app::backend::services::{bootstrap, Fields};
+use app::backend::services::bootstrap;
 use app::backend::store::{accounts, organizations, persons};
+use app::backend::testing::register;
+use app::backend::testing::Fields;
 use app::backend::testing::{count_rows, exec, for_each_database, individual_fields, migrated_state, one, strings};
 use app::backend::{new_id, settings, AppState, ServiceError, TestClock};
 use app::domain::{ConflictCode, Language};
@@ -246,9 +247,16 @@ async fn a_rejected_primary_user_leaves_the_organization_active_when_it_has_anot
             )
             .await
             .unwrap();
-            organizations::insert_contact(&mut conn, &lee, &globex.org, "employee_of", Some("Buyer"), T0)
-                .await
-                .unwrap();
+            organizations::insert_contact(
+                &mut conn,
+                &lee,
+                &globex.org,
+                app::domain::ContactKind::EmployeeOf,
+                Some("Buyer"),
+                T0,
+            )
+            .await
+            .unwrap();
         }
         reject(&state, &admin, &request, "").await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
         assert_eq!(user_state(&state, &globex.primary).await, ("rejected".into(), true), "[{label}] the username goes");
@@ -365,7 +373,7 @@ async fn inactive_accounts_are_never_offered_nor_assignable() {
         let numbers: Vec<&str> = offered.iter().map(|a| a.account_number.as_str()).collect();
         assert_eq!(numbers.len(), 2, "[{label}] the primary account and A-OPEN0001: {numbers:?}");
         assert!(numbers.contains(&"A-OPEN0001") && !numbers.contains(&"A-CLOSED01"), "[{label}] {numbers:?}");
-        assert_eq!(offered[0].is_company_primary, 1, "[{label}] the company's primary account first");
+        assert!(offered[0].is_company_primary, "[{label}] the company's primary account first");
 
         let pat = approver(&state, &acme.primary).await;
         let result = approve(&state, &pat, &request, "", std::slice::from_ref(&closed)).await;

@@ -3,9 +3,10 @@
 #![cfg(feature = "ssr")]
 
 use app::backend::clock::MINUTE_MS;
-use app::backend::services::registration::register;
+use app::backend::services::bootstrap;
 use app::backend::services::sign_in::{sign_in, SignedIn};
-use app::backend::services::{bootstrap, Fields};
+use app::backend::testing::register;
+use app::backend::testing::Fields;
 use app::backend::testing::{for_each_database, individual_fields, migrated_state, GOOD_PASSWORD};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::Language;

@@ -1,135 +1,149 @@
-//! Plain HTML form posts (REG-15: every form works with JavaScript disabled). They run the
-//! same adapter as the server functions; a failure re-renders the page with the values
-//! (never passwords) and the errors, and success redirects (post/redirect/get).
-
-use std::collections::HashMap;
+//! Plain HTML form posts (REG-15: every form works with JavaScript disabled), through one
+//! generic handler: the posted fields (with the route's path parameters and the `ref` query
+//! parameter) are read into the page's server function's arguments — its domain form — and the
+//! very same server function runs. Success redirects (post/redirect/get); a failure renders the
+//! page again with the values (never passwords) and the errors next to their fields.
+//!
+//! Adding a form is: the domain form, the server function, the page, and one route line:
+//! `.route("/login", form_post::<SignIn>(&[]))`.
 
 use axum::body::Body;
-use axum::extract::{Path, Request};
+use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{post, MethodRouter};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_axum::ResponseOptions;
+use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
-use app::api::ssr::RequestRef;
 use app::api::types::{without_secrets, FormSubmission};
 use app::api::AppError;
+use app::backend::authz::CallerCache;
 use app::backend::AppState;
+use app::domain::with_ref;
 
 use crate::startup::leptos_context;
 
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
-struct Posted {
-    parts: axum::http::request::Parts,
-    fields: HashMap<String, String>,
-    /// Every pair as posted, for multi-valued fields (a multiple select).
-    pairs: Vec<(String, String)>,
-    state: AppState,
-    session: Session,
-    reference: String,
+/// A server function a page's plain form can post to: it answers where to go next.
+pub trait PostedForm: ServerFn<Output = String, Error = AppError> + DeserializeOwned + 'static {}
+
+impl<S> PostedForm for S where S: ServerFn<Output = String, Error = AppError> + DeserializeOwned + 'static {}
+
+/// The POST route of a page whose form runs the server function `S`. `fixed` adds arguments
+/// that the route itself decides (e.g. which approvals queue), never taken from the post.
+pub fn form_post<S: PostedForm>(fixed: &'static [(&'static str, &'static str)]) -> MethodRouter<LeptosOptions> {
+    post(move |request: Request| submit::<S>(request, fixed))
 }
 
-async fn read_form(request: Request) -> Result<Posted, Response> {
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "The form was too large.").into_response())?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "The form could not be read.").into_response())?;
-    let fields: HashMap<String, String> = pairs.iter().cloned().collect();
-    let state = parts.extensions.get::<AppState>().cloned().ok_or_else(internal)?;
-    let session = parts.extensions.get::<Session>().cloned().ok_or_else(internal)?;
-    let reference = parts.extensions.get::<RequestRef>().map(|r| r.0.clone()).unwrap_or_default();
-    Ok(Posted { parts, fields, pairs, state, session, reference })
+/// The posted pairs as the server function's arguments: the form's own fields, then `ref` from
+/// the query, the path parameters and the fixed arguments — the later ones win, so a posted
+/// field can never stand in for a path parameter or a fixed argument.
+fn arguments(
+    posted: &[(String, String)],
+    query: Option<&str>,
+    path: &[(String, String)],
+    fixed: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let ref_ = query
+        .and_then(|q| serde_html_form::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "ref"));
+    let overrides: Vec<(String, String)> = ref_
+        .into_iter()
+        .chain(path.iter().cloned())
+        .chain(fixed.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+        .collect();
+    posted
+        .iter()
+        .filter(|(key, _)| !overrides.iter().any(|(k, _)| k == key))
+        .cloned()
+        .chain(overrides.iter().cloned())
+        .collect()
+}
+
+async fn submit<S: PostedForm>(request: Request, fixed: &'static [(&'static str, &'static str)]) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let path: Vec<(String, String)> = match RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(params) => params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+        Err(_) => Vec::new(),
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form was too large.").into_response();
+    };
+    let Ok(posted) = serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes) else {
+        return (StatusCode::BAD_REQUEST, "The form could not be read.").into_response();
+    };
+    let encoded = serde_html_form::to_string(arguments(&posted, parts.uri.query(), &path, fixed)).unwrap_or_default();
+    let Ok(arguments) = serde_html_form::from_str::<S>(&encoded) else {
+        return (StatusCode::BAD_REQUEST, "The form could not be read.").into_response();
+    };
+    let Some(state) = parts.extensions.get::<AppState>().cloned() else { return internal() };
+    if !parts.extensions.get::<CallerCache>().is_some() {
+        parts.extensions.insert(CallerCache::default());
+    }
+    let response_options = ResponseOptions::default();
+    let owner = Owner::new();
+    let outcome = {
+        let (parts, response_options, context) = (parts.clone(), response_options.clone(), leptos_context(state));
+        owner
+            .with(|| {
+                ScopedFuture::new(async move {
+                    provide_context(parts);
+                    provide_context(response_options);
+                    context();
+                    arguments.run_body().await
+                })
+            })
+            .await
+    };
+    let set_headers = response_options.0.read().map(|p| p.headers.clone()).unwrap_or_default();
+    let mut response = match outcome {
+        Ok(next) => Redirect::to(&next).into_response(),
+        Err(AppError::Unauthenticated) => {
+            let page = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+            Redirect::to(&with_ref("/login", Some(&page))).into_response()
+        }
+        Err(error) => render_failure(parts, posted, error).await,
+    };
+    response.headers_mut().extend(set_headers);
+    response
 }
 
 fn internal() -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-fn ref_param(parts: &axum::http::request::Parts) -> Option<String> {
-    let query = parts.uri.query()?;
-    let params: HashMap<String, String> = serde_urlencoded::from_str(query).ok()?;
-    params.get("ref").cloned()
-}
-
 /// Renders the page at the posted URL again, as a GET, with the failed submission in context.
-async fn render_failure(posted: Posted, error: AppError) -> Response {
-    let status = match &error {
-        AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        // Sign-in refusals (LOG-1, LOG-2) are the only form-level messages.
-        AppError::Form { .. } => StatusCode::UNAUTHORIZED,
-        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+async fn render_failure(
+    mut parts: axum::http::request::Parts,
+    posted: Vec<(String, String)>,
+    error: AppError,
+) -> Response {
+    let (Some(state), Some(options)) =
+        (parts.extensions.get::<AppState>().cloned(), parts.extensions.get::<LeptosOptions>().cloned())
+    else {
+        return internal();
     };
     let submission = FormSubmission {
-        values: without_secrets(posted.fields),
+        values: without_secrets(posted.into_iter().collect()),
         errors: error.field_errors().to_vec(),
         form_error: error.form_message(),
         conflict: error.conflict(),
     };
-    let Some(options) = posted.parts.extensions.get::<LeptosOptions>().cloned() else { return internal() };
-    let base_context = leptos_context(posted.state.clone());
+    let status = error.status();
+    let base_context = leptos_context(state);
     let context = move || {
         base_context();
         provide_context(submission.clone());
     };
     let render = leptos_axum::render_app_async_with_context(context, move || app::shell(options.clone()));
-    let mut parts = posted.parts;
     parts.method = Method::GET;
     let mut response = render(Request::from_parts(parts, Body::empty())).await;
     *response.status_mut() = status;
     response
-}
-
-pub async fn register(Path(type_key): Path<String>, request: Request) -> Response {
-    let posted = match read_form(request).await {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let ref_ = ref_param(&posted.parts);
-    let outcome = app::api::register::submit::handle(
-        &posted.state,
-        &posted.session,
-        posted.reference.clone(),
-        &type_key,
-        &posted.fields,
-        ref_.as_deref(),
-    )
-    .await;
-    match outcome {
-        Ok(next) => Redirect::to(&next).into_response(),
-        Err(error) => render_failure(posted, error).await,
-    }
-}
-
-pub async fn login(request: Request) -> Response {
-    let posted = match read_form(request).await {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let ref_ = ref_param(&posted.parts);
-    let field = |name: &str| posted.fields.get(name).cloned().unwrap_or_default();
-    let (username, password) = (field("username"), field("password"));
-    let outcome = app::api::auth::sign_in::handle(
-        &posted.state,
-        &posted.session,
-        posted.reference.clone(),
-        &username,
-        &password,
-        ref_.as_deref(),
-    )
-    .await;
-    match outcome {
-        Ok(next) => Redirect::to(&next).into_response(),
-        Err(error) => render_failure(posted, error).await,
-    }
 }
 
 /// LOG-5: signing out ends the session on the server.
@@ -141,61 +155,36 @@ pub async fn logout(session: Session) -> Response {
     Redirect::to("/").into_response()
 }
 
-pub async fn change_password(request: Request) -> Response {
-    let posted = match read_form(request).await {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let field = |name: &str| posted.fields.get(name).cloned().unwrap_or_default();
-    let outcome = app::api::auth::change_password::handle(
-        &posted.state,
-        &posted.session,
-        posted.reference.clone(),
-        &field("current_password"),
-        &field("new_password"),
-        &field("new_password_confirm"),
-    )
-    .await;
-    match outcome {
-        Ok(next) => Redirect::to(&next).into_response(),
-        Err(AppError::Unauthenticated) => Redirect::to("/login?ref=%2Fpassword%2Fchange").into_response(),
-        Err(error) => render_failure(posted, error).await,
+#[cfg(test)]
+mod tests {
+    use super::arguments;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
-}
 
-/// APR-5 / APR-6 without JavaScript: `/admin/approvals/{id}/approve|reject` and the same under
-/// `/console/approvals` (APR-8).
-pub async fn approve(Path(id): Path<String>, request: Request) -> Response {
-    decide(id, "approve", request).await
-}
-
-pub async fn reject(Path(id): Path<String>, request: Request) -> Response {
-    decide(id, "reject", request).await
-}
-
-async fn decide(id: String, decision: &str, request: Request) -> Response {
-    use app::api::approvals::decide::{handle_approve, handle_reject};
-    use app::api::approvals::Scope;
-    let scope = if request.uri().path().starts_with("/console/") { Scope::Merchant } else { Scope::Company };
-    let posted = match read_form(request).await {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let Some(user_id) = app::api::ssr::session_user_id(&posted.session, &posted.state).await else {
-        return Redirect::to(&format!("/login?ref={}", scope.base())).into_response();
-    };
-    let comments = posted.fields.get("comments").cloned().unwrap_or_default();
-    let outcome = match decision {
-        "approve" => {
-            let accounts: Vec<String> =
-                posted.pairs.iter().filter(|(k, _)| k == "accounts").map(|(_, v)| v.clone()).collect();
-            handle_approve(&posted.state, &user_id, posted.reference.clone(), scope, &id, &comments, &accounts).await
-        }
-        "reject" => handle_reject(&posted.state, &user_id, posted.reference.clone(), scope, &id, &comments).await,
-        _ => Err(AppError::NotFound),
-    };
-    match outcome {
-        Ok(next) => Redirect::to(&next).into_response(),
-        Err(error) => render_failure(posted, error).await,
+    // covers: REG-3, REG-15, SEC-5
+    #[test]
+    fn path_parameters_fixed_arguments_and_ref_win_over_posted_fields() {
+        let posted = pairs(&[
+            ("comments", "ok"),
+            ("id", "someone-elses"),
+            ("scope", "Merchant"),
+            ("accounts", "a1"),
+            ("accounts", "a2"),
+        ]);
+        let args =
+            arguments(&posted, Some("ref=%2Fnext&id=also-ignored"), &pairs(&[("id", "r1")]), &[("scope", "Company")]);
+        assert_eq!(
+            args,
+            pairs(&[
+                ("comments", "ok"),
+                ("accounts", "a1"),
+                ("accounts", "a2"),
+                ("ref", "/next"),
+                ("id", "r1"),
+                ("scope", "Company")
+            ])
+        );
     }
 }

@@ -19,6 +19,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::api::ssr::RequestRef;
+use app::backend::authz::CallerCache;
 use app::backend::password::PasswordHasher;
 use app::backend::services::bootstrap;
 use app::backend::settings::Settings;
@@ -26,9 +27,14 @@ use app::backend::state::NoDirectory;
 use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
 
 use crate::config::Config;
+use crate::forms::form_post;
 use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, security_headers};
 use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
+use app::api::approvals::decide::{ApproveRequest, RejectRequest};
+use app::api::auth::change_password::ChangePassword;
+use app::api::auth::sign_in::SignIn;
+use app::api::register::submit::SubmitRegistration;
 
 pub const SESSION_COOKIE: &str = "gatehouse_session";
 
@@ -44,10 +50,12 @@ pub struct Application {
 pub fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(state.clone());
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(nonce) = parts.extensions.get::<security_headers::CspNonce>() {
-                provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
-            }
+        let parts = use_context::<http::request::Parts>();
+        let extension = |parts: &http::request::Parts| parts.extensions.get::<CallerCache>().cloned();
+        // One load of the caller for everything this request renders or runs (authz).
+        provide_context(parts.as_ref().and_then(extension).unwrap_or_default());
+        if let Some(nonce) = parts.as_ref().and_then(|p| p.extensions.get::<security_headers::CspNonce>()) {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
         }
     }
 }
@@ -171,13 +179,14 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/logout", post(forms::logout))
-        .route("/login", post(forms::login))
-        .route("/register/{type_key}", post(forms::register))
-        .route("/password/change", post(forms::change_password))
-        .route("/admin/approvals/{id}/approve", post(forms::approve))
-        .route("/admin/approvals/{id}/reject", post(forms::reject))
-        .route("/console/approvals/{id}/approve", post(forms::approve))
-        .route("/console/approvals/{id}/reject", post(forms::reject))
+        // The pages' plain form posts (REG-15), each running its page's server function.
+        .route("/login", form_post::<SignIn>(&[]))
+        .route("/register/{type_key}", form_post::<SubmitRegistration>(&[]))
+        .route("/password/change", form_post::<ChangePassword>(&[]))
+        .route("/admin/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Company")]))
+        .route("/admin/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Company")]))
+        .route("/console/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Merchant")]))
+        .route("/console/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Merchant")]))
         .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
         .with_state(options.clone());

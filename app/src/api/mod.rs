@@ -3,6 +3,8 @@
 
 pub mod approvals;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod capability;
 pub mod error;
 pub mod register;
 #[cfg(feature = "ssr")]

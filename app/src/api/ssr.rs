@@ -94,3 +94,30 @@ pub fn to_app_error(err: ServiceError, reference: String) -> AppError {
 pub fn landing(ref_: Option<&str>) -> String {
     crate::domain::safe_ref(ref_.unwrap_or("/"))
 }
+
+impl AppError {
+    /// The HTTP status an error answers with, for every door (plain posts, extractors).
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            // Sign-in refusals (LOG-1, LOG-2) are the form-level messages.
+            AppError::Form { .. } | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Axum handlers and extractors answer an `AppError` as JSON with its status (the pages render
+/// their own error views).
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let body = serde_json::to_string(&self).unwrap_or_default();
+        (self.status(), [(http::header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
+}

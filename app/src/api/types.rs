@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ConflictCode, FieldError};
+use crate::domain::{ConflictCode, FieldError, RegistrationRules};
 
 /// The signed-in user as the header shows them (LOG-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,10 +41,7 @@ pub struct UserTypeGroup {
 pub struct RegistrationFormInfo {
     pub key: String,
     pub long_name: String,
-    pub kind: String,
-    pub password_min_length: usize,
-    pub password_hard_to_guess: bool,
-    pub mandate_business_phone: bool,
+    pub rules: RegistrationRules,
 }
 
 /// A form posted without JavaScript that failed: rendered back with the values (never

@@ -19,7 +19,6 @@ use sqlx::{AnyConnection, Connection, Executor};
 use super::clock::TestClock;
 use super::db::Db;
 use super::password::PasswordHasher;
-use super::services::Fields;
 use super::state::{AppConfig, AppState, NoDirectory};
 
 /// One database a test runs on. A PostgreSQL database is dropped (best effort) when this is.
@@ -154,6 +153,23 @@ pub async fn count_rows(db: &Db, table: &str) -> i64 {
     let (n,): (i64,) =
         sqlx::query_as(&sql).fetch_one(db.pool()).await.unwrap_or_else(|e| panic!("could not count {table}: {e}"));
     n
+}
+
+/// A submitted form as tests write it: field name → value.
+pub type Fields = std::collections::HashMap<String, String>;
+
+/// Registers through the same adapter path as the pages: the fields read into the domain form,
+/// validated with the type's rules, and the use case (REG-5 … REG-14).
+pub async fn register(
+    state: &AppState,
+    type_key: &str,
+    fields: &Fields,
+    language: crate::domain::Language,
+) -> Result<super::services::registration::Registered, super::ServiceError> {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let body = serde_html_form::to_string(&pairs).expect("form pairs encode");
+    let form: crate::domain::RegistrationForm = serde_html_form::from_str(&body).expect("a registration form");
+    crate::api::register::submit::register_form(state, type_key, &form, language).await
 }
 
 /// A password that every default policy accepts for [`individual_fields`].

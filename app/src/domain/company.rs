@@ -17,6 +17,43 @@ pub struct CompanyDetails {
     pub phone: Option<Phone>,
 }
 
+/// The company fields as posted (REG-6 names). Missing fields read as empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct CompanyForm {
+    pub company_name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub company_phone: String,
+}
+
+impl CompanyForm {
+    /// `phone_required` is the `mandate_business_phone` setting (REG-10).
+    pub fn validate(&self, phone_required: bool) -> Result<CompanyDetails, Vec<FieldError>> {
+        validate_company(
+            |name| {
+                match name {
+                    "company_name" => &self.company_name,
+                    "address_line1" => &self.address_line1,
+                    "address_line2" => &self.address_line2,
+                    "city" => &self.city,
+                    "region" => &self.region,
+                    "postal_code" => &self.postal_code,
+                    "country" => &self.country,
+                    "company_phone" => &self.company_phone,
+                    _ => "",
+                }
+                .to_owned()
+            },
+            phone_required,
+        )
+    }
+}
+
 const MAX_ADDRESS_PART: usize = 200;
 
 /// A free-text address part: trimmed, no control characters, at most 200 characters.
@@ -37,7 +74,7 @@ fn address_part(raw: &str, field: &str, empty_message: Option<&str>, errors: &mu
 
 /// Validates the company fields read through `get` (form field name → value).
 /// `phone_required` is the `mandate_business_phone` setting (REG-10).
-pub fn validate_company(get: impl Fn(&str) -> String, phone_required: bool) -> Result<CompanyDetails, Vec<FieldError>> {
+fn validate_company(get: impl Fn(&str) -> String, phone_required: bool) -> Result<CompanyDetails, Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = CompanyName::parse(&get("company_name"))
         .map_err(|e| errors.push(FieldError::new("company_name", e.to_string())))

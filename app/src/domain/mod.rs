@@ -1,9 +1,12 @@
 //! The nouns and rules of SPEC.md, free of I/O: compiles for the server and for the browser.
 
+pub mod access;
+pub mod approval;
 pub mod checkbox;
 pub mod company;
 pub mod conflict;
 pub mod country;
+pub mod credentials;
 pub mod email;
 pub mod field;
 pub mod language;
@@ -17,9 +20,12 @@ pub mod safe_ref;
 pub mod username;
 pub mod vocabulary;
 
-pub use company::{validate_company, CompanyDetails};
+pub use access::{Access, AccessFacts};
+pub use approval::{DecisionForm, DecisionInput};
+pub use company::{CompanyDetails, CompanyForm};
 pub use conflict::ConflictCode;
 pub use country::{CountryCode, CountryCodeError, COUNTRIES};
+pub use credentials::{Credentials, PasswordChange, PasswordChangeForm, SignInForm, SignInRefusal};
 pub use email::{Email, EmailError};
 pub use field::{message_for, FieldError, FieldErrors};
 pub use language::Language;
@@ -29,9 +35,11 @@ pub use password::{
 pub use person_name::{CompanyName, CompanyNameError, PersonName, PersonNameError};
 pub use phone::{Phone, PhoneError};
 pub use postal_code::{PostalCode, PostalCodeError};
-pub use registration::{IndividualForm, IndividualRegistration};
+pub use registration::{
+    IndividualForm, IndividualRegistration, Organization, Registration, RegistrationForm, RegistrationRules,
+};
 pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};
-pub use safe_ref::safe_ref;
+pub use safe_ref::{safe_ref, with_ref};
 pub use username::{Username, UsernameError};
 pub use vocabulary::{
     ApproverKind, ContactKind, ContactStatus, Decision, OrganizationKind, Permission, PermissionSet, RecordStatus,

@@ -15,10 +15,31 @@ pub fn safe_ref(raw: &str) -> String {
     }
 }
 
+/// `path` with `?ref=` carrying the landing page (REG-3), when it is not just `/`.
+pub fn with_ref(path: &str, ref_: Option<&str>) -> String {
+    match ref_.map(safe_ref) {
+        Some(landing) if landing != "/" => {
+            let query = serde_html_form::to_string([("ref", landing.as_str())]).unwrap_or_default();
+            format!("{path}?{query}")
+        }
+        _ => path.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_ref;
     use proptest::prelude::*;
+
+    // covers: REG-3
+    #[test]
+    fn a_landing_page_rides_along_as_an_encoded_ref() {
+        use super::with_ref;
+        assert_eq!(with_ref("/login", Some("/admin/approvals?page=2")), "/login?ref=%2Fadmin%2Fapprovals%3Fpage%3D2");
+        assert_eq!(with_ref("/login", Some("/")), "/login");
+        assert_eq!(with_ref("/login", Some("https://evil.example")), "/login");
+        assert_eq!(with_ref("/login", None), "/login");
+    }
 
     // covers: REG-3
     #[test]

@@ -7,11 +7,10 @@ use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
 
-use app::api::ssr::session_user_id;
+use app::api::capability::caller_of;
 use app::api::RPC_PREFIX;
-use app::backend::{authz, AppState};
+use app::backend::authz::CallerCache;
 
 pub const CHANGE_PATH: &str = "/password/change";
 
@@ -25,22 +24,17 @@ fn is_gated_page(method: &Method, path: &str) -> bool {
 }
 
 pub async fn gate(request: Request, next: Next) -> Response {
-    if !is_gated_page(request.method(), request.uri().path()) {
-        return next.run(request).await;
-    }
-    let (Some(session), Some(state)) =
-        (request.extensions().get::<Session>().cloned(), request.extensions().get::<AppState>().cloned())
-    else {
-        return next.run(request).await;
-    };
-    if let Some(user_id) = session_user_id(&session, &state).await {
-        if let Ok(Some(user)) = authz::current_user(&state, &user_id).await {
-            if user.must_change_password {
+    let (mut parts, body) = request.into_parts();
+    // Every request gets its caller cache here; the render and server functions reuse the load.
+    parts.extensions.insert(CallerCache::default());
+    if is_gated_page(&parts.method, parts.uri.path()) {
+        if let Ok(Some(caller)) = caller_of(&mut parts).await {
+            if caller.must_change_password() {
                 return Redirect::to(CHANGE_PATH).into_response();
             }
         }
     }
-    next.run(request).await
+    next.run(Request::from_parts(parts, body)).await
 }
 
 #[cfg(test)]
@@ -54,6 +48,7 @@ mod tests {
         assert!(is_gated_page(&Method::GET, "/"));
         assert!(!is_gated_page(&Method::GET, "/password/change"));
         assert!(!is_gated_page(&Method::GET, "/pkg/gatehouse.js"));
+        assert!(!is_gated_page(&Method::POST, "/rpc/auth/current_user"));
         assert!(!is_gated_page(&Method::POST, "/logout"));
         assert!(!is_gated_page(&Method::GET, "/readyz"));
     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::Scope;
 use crate::api::error::AppError;
+use crate::domain::DecisionForm;
 
 pub const STILL_PENDING: &str = "Approved. The request still needs approval by other approvers";
 
@@ -12,29 +13,26 @@ pub const STILL_PENDING: &str = "Approved. The request still needs approval by o
 pub async fn approve_request(
     scope: Scope,
     id: String,
-    comments: String,
-    accounts: Vec<String>,
+    #[server(flatten)] form: DecisionForm,
 ) -> Result<String, AppError> {
-    use crate::api::ssr::{reference, session, session_user_id, state};
-    let state = state()?;
-    let session = session().await?;
-    let Some(user_id) = session_user_id(&session, &state).await else { return Err(AppError::Unauthenticated) };
-    handle_approve(&state, &user_id, reference(), scope, &id, &comments, &accounts).await
+    let (state, approver) = super::ssr::approver(scope).await?;
+    handle_approve(&state, &approver, crate::api::ssr::reference(), scope, &id, &form.comments, &form.accounts).await
 }
 
 #[server(prefix = "/rpc", endpoint = "approvals/reject", input = server_fn::codec::Json)]
-pub async fn reject_request(scope: Scope, id: String, comments: String) -> Result<String, AppError> {
-    use crate::api::ssr::{reference, session, session_user_id, state};
-    let state = state()?;
-    let session = session().await?;
-    let Some(user_id) = session_user_id(&session, &state).await else { return Err(AppError::Unauthenticated) };
-    handle_reject(&state, &user_id, reference(), scope, &id, &comments).await
+pub async fn reject_request(
+    scope: Scope,
+    id: String,
+    #[server(flatten)] form: DecisionForm,
+) -> Result<String, AppError> {
+    let (state, approver) = super::ssr::approver(scope).await?;
+    handle_reject(&state, &approver, crate::api::ssr::reference(), scope, &id, &form.comments).await
 }
 
 #[cfg(feature = "ssr")]
 pub async fn handle_approve(
     state: &crate::backend::AppState,
-    user_id: &str,
+    approver: &crate::backend::authz::Approver,
     reference: String,
     scope: Scope,
     id: &str,
@@ -42,8 +40,7 @@ pub async fn handle_approve(
     accounts: &[String],
 ) -> Result<String, AppError> {
     use crate::backend::services::approvals::{approve, Approved};
-    let approver = super::ssr::approver_for(state, user_id, scope).await?;
-    let outcome = approve(state, &approver, id, comments, accounts)
+    let outcome = approve(state, approver, id, comments, accounts)
         .await
         .map_err(|e| crate::api::ssr::to_app_error(e, reference.clone()))?;
     tracing::info!(reference = %reference, request_id = %id, ?outcome, "request approved");
@@ -57,14 +54,13 @@ pub async fn handle_approve(
 #[cfg(feature = "ssr")]
 pub async fn handle_reject(
     state: &crate::backend::AppState,
-    user_id: &str,
+    approver: &crate::backend::authz::Approver,
     reference: String,
     scope: Scope,
     id: &str,
     comments: &str,
 ) -> Result<String, AppError> {
-    let approver = super::ssr::approver_for(state, user_id, scope).await?;
-    crate::backend::services::approvals::reject(state, &approver, id, comments)
+    crate::backend::services::approvals::reject(state, approver, id, comments)
         .await
         .map_err(|e| crate::api::ssr::to_app_error(e, reference.clone()))?;
     tracing::info!(reference = %reference, request_id = %id, "request rejected");

@@ -60,25 +60,19 @@ pub struct RequestDetail {
 pub(crate) mod ssr {
     use super::{PendingEntry, Scope};
     use crate::api::error::AppError;
-    use crate::api::ssr::{reference, session, session_user_id, state, to_app_error};
-    use crate::backend::authz::{self, Approver};
+    use crate::api::ssr::{reference, state, to_app_error};
+    use crate::backend::authz::Approver;
     use crate::backend::store::approvals::PendingRow;
     use crate::backend::AppState;
 
-    /// The approver capability for this request's session, or Forbidden/Unauthenticated.
+    /// The approver capability for this request's caller, or Forbidden/Unauthenticated.
     pub async fn approver(scope: Scope) -> Result<(AppState, Approver), AppError> {
-        let state = state()?;
-        let session = session().await?;
-        let Some(user_id) = session_user_id(&session, &state).await else { return Err(AppError::Unauthenticated) };
-        approver_for(&state, &user_id, scope).await.map(|a| (state, a))
-    }
-
-    pub async fn approver_for(state: &AppState, user_id: &str, scope: Scope) -> Result<Approver, AppError> {
-        let result = match scope {
-            Scope::Company => authz::company_approver(state, user_id).await,
-            Scope::Merchant => authz::merchant_approver(state, user_id).await,
+        let caller = crate::api::capability::caller().await?;
+        let approver = match scope {
+            Scope::Company => caller.company_approver(),
+            Scope::Merchant => caller.merchant_approver(),
         };
-        result.map_err(|e| to_app_error(e, reference()))
+        Ok((state()?, approver.map_err(|e| to_app_error(e, reference()))?))
     }
 
     pub fn entry(row: PendingRow) -> PendingEntry {

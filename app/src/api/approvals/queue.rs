@@ -39,7 +39,7 @@ pub async fn approval_request(scope: Scope, id: String) -> Result<RequestDetail,
             .map(|a| super::AccountOption {
                 id: a.id,
                 account_number: a.account_number,
-                is_company_primary: a.is_company_primary != 0,
+                is_company_primary: a.is_company_primary,
             })
             .collect(),
     })

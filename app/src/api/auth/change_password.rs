@@ -3,17 +3,14 @@
 use leptos::prelude::*;
 
 use crate::api::error::AppError;
+use crate::domain::PasswordChangeForm;
 
 #[server(prefix = "/rpc", endpoint = "auth/change_password")]
-pub async fn change_password(
-    current_password: String,
-    new_password: String,
-    new_password_confirm: String,
-) -> Result<String, AppError> {
+pub async fn change_password(#[server(flatten)] form: PasswordChangeForm) -> Result<String, AppError> {
     use crate::api::ssr::{reference, session, state};
     let state = state()?;
     let session = session().await?;
-    handle(&state, &session, reference(), &current_password, &new_password, &new_password_confirm).await
+    handle(&state, &session, reference(), &form.current_password, &form.new_password, &form.new_password_confirm).await
 }
 
 /// Changes the password, ends the user's other sessions and starts a fresh one here (SEC-2).

@@ -1,4 +1,4 @@
-//! The signed-in user for the header (LOG-5).
+//! The signed-in user for the header (LOG-5) and their menu (ADM-9).
 
 use leptos::prelude::*;
 
@@ -7,25 +7,17 @@ use crate::api::types::SessionUser;
 
 #[server(prefix = "/rpc", endpoint = "auth/current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    use crate::api::ssr::{session, session_user_id, state};
-    let state = state()?;
-    let session = session().await?;
-    let Some(user_id) = session_user_id(&session, &state).await else { return Ok(None) };
-    let user = crate::backend::authz::current_user(&state, &user_id)
-        .await
-        .map_err(|_| AppError::Internal { reference: crate::api::ssr::reference() })?;
-    let Some(u) = user else { return Ok(None) };
-    let menu = crate::backend::authz::menu(&state, &u)
-        .await
-        .map_err(|_| AppError::Internal { reference: crate::api::ssr::reference() })?
+    use crate::api::types::MenuEntry;
+    let Some(caller) = crate::api::capability::optional_caller().await? else { return Ok(None) };
+    let menu = crate::backend::authz::menu(&caller)
         .into_iter()
-        .map(|(label, href)| crate::api::types::MenuEntry { label: label.to_owned(), href: href.to_owned() })
+        .map(|item| MenuEntry { label: item.label.to_owned(), href: item.href.to_owned() })
         .collect();
     Ok(Some(SessionUser {
-        name: format!("{} {}", u.first_name, u.last_name),
-        username: u.username,
-        is_merchant_admin: u.is_merchant_admin,
-        must_change_password: u.must_change_password,
+        name: caller.name(),
+        username: caller.username().to_owned(),
+        is_merchant_admin: caller.is_merchant_admin(),
+        must_change_password: caller.must_change_password(),
         menu,
     }))
 }

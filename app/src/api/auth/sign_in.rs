@@ -3,13 +3,19 @@
 use leptos::prelude::*;
 
 use crate::api::error::AppError;
+use crate::domain::SignInForm;
 
 #[server(prefix = "/rpc", endpoint = "auth/sign_in")]
-pub async fn sign_in(username: String, password: String, ref_: Option<String>) -> Result<String, AppError> {
+pub async fn sign_in(
+    #[server(flatten)] form: SignInForm,
+    #[server(default)]
+    #[server(rename = "ref")]
+    ref_: Option<String>,
+) -> Result<String, AppError> {
     use crate::api::ssr::{reference, session, state};
     let state = state()?;
     let session = session().await?;
-    handle(&state, &session, reference(), &username, &password, ref_.as_deref()).await
+    handle(&state, &session, reference(), &form.username, &form.password, ref_.as_deref()).await
 }
 
 /// Signs in and answers where to go next: the forced password change (LOG-3) or `ref`.

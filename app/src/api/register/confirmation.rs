@@ -14,18 +14,12 @@ pub struct RegisteredCompany {
 /// The signed-in user's company and Registry ID; `None` when not signed in or no company.
 #[server(prefix = "/rpc", endpoint = "register/confirmation")]
 pub async fn company_confirmation() -> Result<Option<RegisteredCompany>, AppError> {
-    use crate::api::ssr::{reference, session, session_user_id, state};
-    let state = state()?;
-    let session = session().await?;
-    let Some(user_id) = session_user_id(&session, &state).await else { return Ok(None) };
-    let internal = |_| AppError::Internal { reference: reference() };
-    let Some(user) = crate::backend::authz::current_user(&state, &user_id).await.map_err(internal)? else {
-        return Ok(None);
-    };
-    let Some(organization_id) = user.organization_id else { return Ok(None) };
-    let mut conn = state.db.pool().acquire().await.map_err(|_| AppError::Internal { reference: reference() })?;
-    let row = crate::backend::store::organizations::name_and_registry_id(&mut conn, &organization_id)
+    use crate::api::capability::optional_caller;
+    use crate::api::ssr::{reference, state, to_app_error};
+    let Some(caller) = optional_caller().await? else { return Ok(None) };
+    let signed_in = caller.signed_in().map_err(|e| to_app_error(e, reference()))?;
+    let company = crate::backend::services::registration::company_confirmation(&state()?, &signed_in)
         .await
-        .map_err(|_| AppError::Internal { reference: reference() })?;
-    Ok(row.map(|(company_name, registry_id)| RegisteredCompany { company_name, registry_id }))
+        .map_err(|e| to_app_error(e, reference()))?;
+    Ok(company.map(|(company_name, registry_id)| RegisteredCompany { company_name, registry_id }))
 }

@@ -11,7 +11,7 @@ use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::approvals::{self, PendingRow, RequestRecord};
 use crate::backend::store::{accounts, audit, organizations, persons, roles, user_types, users};
-use crate::domain::{ConflictCode, FieldError, Language};
+use crate::domain::{ConflictCode, FieldError, Language, RecordStatus};
 
 const MAX_COMMENT: usize = 2000;
 
@@ -140,7 +140,7 @@ async fn assign_accounts(
     now: i64,
 ) -> Result<(), ServiceError> {
     let Some(organization_id) = request.organization_id.as_deref() else {
-        super::registration::open_individual_account(conn, person_id, &request.user_id, now).await?;
+        crate::backend::services::accounts::open_individual_account(conn, person_id, &request.user_id, now).await?;
         return Ok(());
     };
     let company_accounts = accounts::active_of_organization(conn, organization_id).await?;
@@ -157,11 +157,10 @@ async fn assign_accounts(
         }
     }
     if chosen.is_empty() {
-        if let Some(primary) = company_accounts.iter().find(|a| a.is_company_primary != 0).or(company_accounts.first())
-        {
+        if let Some(primary) = company_accounts.iter().find(|a| a.is_company_primary).or(company_accounts.first()) {
             chosen.push(primary);
         } else if settings.auto_create_account {
-            super::registration::open_account(
+            crate::backend::services::accounts::open_account(
                 conn,
                 accounts::Owner::Organization(organization_id),
                 true,
@@ -308,17 +307,17 @@ async fn clean_up_rejected_registration(
         )
         .await?;
         if others == 0 {
-            organizations::set_status(conn, organization_id, "inactive", now).await?;
+            organizations::set_status(conn, organization_id, RecordStatus::Inactive, now).await?;
             accounts::inactivate_of_organization(conn, organization_id).await?;
             if let Some(contact_id) = &request.created_contact_id {
-                organizations::set_contact_status(conn, contact_id, "inactive", now).await?;
+                organizations::set_contact_status(conn, contact_id, RecordStatus::Inactive, now).await?;
             }
         }
     } else if let Some(contact_id) = &request.created_contact_id {
-        organizations::set_contact_status(conn, contact_id, "inactive", now).await?;
+        organizations::set_contact_status(conn, contact_id, RecordStatus::Inactive, now).await?;
     } else if let Some(person_id) = &request.created_person_id {
         // A first-time individual.
-        persons::set_status(conn, person_id, "inactive", now).await?;
+        persons::set_status(conn, person_id, RecordStatus::Inactive, now).await?;
         accounts::inactivate_of_person(conn, person_id).await?;
     }
     Ok(())

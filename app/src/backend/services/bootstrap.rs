@@ -6,6 +6,7 @@ use crate::backend::password::hash_unchecked;
 use crate::backend::state::AppState;
 use crate::backend::store::users::{NewUser, UserStatus};
 use crate::backend::store::{accounts, organizations, persons, users};
+use crate::domain::ContactKind;
 
 pub const ADMIN_USERNAME: &str = "admin";
 
@@ -83,7 +84,8 @@ pub async fn load_demo_data(state: &AppState) -> Result<bool, ServiceError> {
             .await?;
     persons::add_email(&mut tx, &dana, "dana.smith@example.com", true, t).await?;
     persons::add_phone(&mut tx, &dana, "+1 415 555 0100", "+14155550100", "personal", t).await?;
-    let dana_account = accounts::insert(&mut tx, accounts::Owner::Person(&dana), "A-100001", false, None, t).await?;
+    let dana_account =
+        accounts::insert(&mut tx, accounts::Owner::Person(dana.as_str()), "A-100001", false, None, t).await?;
     insert_order(&mut tx, "O-500001", &dana_account, None, "94105", t).await?;
 
     // Acme Tools: a company with one contact, Lee Chen.
@@ -99,9 +101,10 @@ pub async fn load_demo_data(state: &AppState) -> Result<bool, ServiceError> {
     let lee = persons::insert(&mut tx, &persons::NewPerson { first_name: "Lee", last_name: "Chen", language: "en" }, t)
         .await?;
     persons::add_email(&mut tx, &lee, "lee.chen@acme.example", true, t).await?;
-    let lee_contact = organizations::insert_contact(&mut tx, &lee, &acme, "employee_of", Some("Buyer"), t).await?;
+    let lee_contact =
+        organizations::insert_contact(&mut tx, &lee, &acme, ContactKind::EmployeeOf, Some("Buyer"), t).await?;
     let acme_account =
-        accounts::insert(&mut tx, accounts::Owner::Organization(&acme), "A-200001", true, None, t).await?;
+        accounts::insert(&mut tx, accounts::Owner::Organization(acme.as_str()), "A-200001", true, None, t).await?;
     insert_order(&mut tx, "O-600001", &acme_account, Some(&lee_contact), "10001", ACME_ORDER_TIME).await?;
     tx.commit().await?;
     Ok(true)

@@ -22,7 +22,7 @@ pub async fn request_enrollment(
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     let enrollment = roles::find_enrollment(&mut tx, enrollment_key).await?.ok_or(ServiceError::NotFound)?;
-    let user = users::find_session_user(&mut tx, user_id).await?.ok_or(ServiceError::NotFound)?;
+    let user = users::find_account(&mut tx, user_id).await?.ok_or(ServiceError::NotFound)?;
     let Some(definition_id) = enrollment.approval_definition_id else {
         for role_id in roles::enrollment_role_ids(&mut tx, &enrollment.id).await? {
             roles::grant(&mut tx, user_id, &role_id, None, now).await?;
@@ -52,7 +52,7 @@ pub async fn request_enrollment(
     )
     .await?;
     // Approvers hear of it only once the user's own registration is approved (APR-4).
-    if user.status == "active" {
+    if user.access.status == users::UserStatus::Active {
         let settings = Settings::load(&mut tx).await?;
         let brand = Brand::new(&settings, &state.config.public_url);
         if let Some(request) = approvals::find(&mut tx, &request_id).await? {

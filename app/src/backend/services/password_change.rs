@@ -18,7 +18,7 @@ pub async fn change_password(
     let (settings, user, stored) = {
         let mut conn = state.db.pool().acquire().await?;
         let settings = Settings::load(&mut conn).await?;
-        let user = users::find_session_user(&mut conn, user_id).await?.ok_or(ServiceError::NotFound)?;
+        let user = users::find_account(&mut conn, user_id).await?.ok_or(ServiceError::NotFound)?;
         let stored = users::password_hash_of(&mut conn, user_id).await?;
         (settings, user, stored)
     };

@@ -6,6 +6,7 @@ use crate::backend::password::PasswordHash;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::{throttle, users};
+use crate::domain::Access;
 
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -60,18 +61,15 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result
         return Err(ServiceError::SignInFailed);
     };
     throttle::clear(&mut conn, &lower).await?;
-    match users::UserStatus::parse(&record.status) {
-        users::UserStatus::Pending => return Err(ServiceError::AwaitingApproval),
-        users::UserStatus::Active => {}
-        users::UserStatus::Inactive => return Err(ServiceError::AccessNotActive),
-        users::UserStatus::Rejected | users::UserStatus::Deleted => return Err(ServiceError::SignInFailed),
-    }
-    let dated_out = record.start_at.is_some_and(|s| s > now) || record.end_at.is_some_and(|e| e < now);
-    if dated_out || record.inactive_contact != 0 {
-        return Err(ServiceError::AccessNotActive);
+    // LOG-2: the same usable-user rule every later request applies (`authz::Caller::load`).
+    match record.access.access_at(now) {
+        Access::Usable => {}
+        Access::AwaitingApproval => return Err(ServiceError::AwaitingApproval),
+        Access::NotActive => return Err(ServiceError::AccessNotActive),
+        Access::Gone => return Err(ServiceError::SignInFailed),
     }
     users::record_sign_in(&mut conn, &record.id, now).await?;
-    Ok(SignedIn { user_id: record.id, must_change_password: record.must_change_password != 0 })
+    Ok(SignedIn { user_id: record.id, must_change_password: record.must_change_password })
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::error::{parse_stored, StoreError};
 use crate::backend::new_id;
+use crate::domain::RecordStatus;
 
 /// Account numbers are `A-` and 8 characters of the Registry ID alphabet; a collision is
 /// retried by the caller (the column is unique).
@@ -14,19 +16,39 @@ pub fn generate_account_number() -> String {
     format!("A-{tail}")
 }
 
-pub enum Owner<'a> {
-    Person(&'a str),
-    Organization(&'a str),
+/// Who an account belongs to: a person or an organization.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<T> {
+    Person(T),
+    Organization(T),
+}
+
+impl<T> Owner<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Owner<U> {
+        match self {
+            Owner::Person(id) => Owner::Person(f(id)),
+            Owner::Organization(id) => Owner::Organization(f(id)),
+        }
+    }
+}
+
+impl Owner<String> {
+    pub fn as_ref(&self) -> Owner<&str> {
+        match self {
+            Owner::Person(id) => Owner::Person(id),
+            Owner::Organization(id) => Owner::Organization(id),
+        }
+    }
 }
 
 pub async fn insert(
     conn: &mut AnyConnection,
-    owner: Owner<'_>,
+    owner: Owner<&str>,
     account_number: &str,
     company_primary: bool,
     created_by_request: Option<&str>,
     now_ms: i64,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, StoreError> {
     let id = new_id();
     let (person, organization) = match owner {
         Owner::Person(p) => (Some(p), None),
@@ -54,7 +76,7 @@ pub async fn assign(
     account_id: &str,
     primary: bool,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO account_assignments (user_id, account_id, is_primary, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, account_id) DO NOTHING",
@@ -68,55 +90,71 @@ pub async fn assign(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssignedAccount {
     pub account_number: String,
-    pub status: String,
-    pub is_primary: i64,
+    pub status: RecordStatus,
+    pub is_primary: bool,
 }
 
-pub async fn assigned_to(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<AssignedAccount>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn assigned_to(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<AssignedAccount>, StoreError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT a.account_number, a.status, aa.is_primary FROM account_assignments aa \
          JOIN accounts a ON a.id = aa.account_id WHERE aa.user_id = $1 ORDER BY a.account_number LIMIT 100",
     )
     .bind(user_id)
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|(account_number, status, is_primary)| {
+            Ok(AssignedAccount {
+                account_number,
+                status: parse_stored("account status", &status)?,
+                is_primary: is_primary != 0,
+            })
+        })
+        .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CompanyAccount {
     pub id: String,
     pub account_number: String,
-    pub is_company_primary: i64,
+    pub is_company_primary: bool,
 }
 
 /// A company's active accounts (REJ-4: inactive ones are never offered), primary first.
 pub async fn active_of_organization(
     conn: &mut AnyConnection,
     organization_id: &str,
-) -> Result<Vec<CompanyAccount>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, account_number, is_company_primary FROM accounts WHERE organization_id = $1 AND status = 'active' \
+) -> Result<Vec<CompanyAccount>, StoreError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, account_number, is_company_primary FROM accounts WHERE organization_id = $1 AND status = $2 \
          ORDER BY is_company_primary DESC, account_number LIMIT 200",
     )
     .bind(organization_id)
+    .bind(RecordStatus::Active.to_string())
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, account_number, primary)| CompanyAccount { id, account_number, is_company_primary: primary != 0 })
+        .collect())
 }
 
-pub async fn inactivate_of_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET status = 'inactive' WHERE organization_id = $1")
+pub async fn inactivate_of_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET status = $2 WHERE organization_id = $1")
         .bind(organization_id)
+        .bind(RecordStatus::Inactive.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn inactivate_of_person(conn: &mut AnyConnection, person_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET status = 'inactive' WHERE person_id = $1")
+pub async fn inactivate_of_person(conn: &mut AnyConnection, person_id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET status = $2 WHERE person_id = $1")
         .bind(person_id)
+        .bind(RecordStatus::Inactive.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::error::StoreError;
 use crate::backend::new_id;
 
 pub struct AuditEntry<'a> {
@@ -14,7 +15,7 @@ pub struct AuditEntry<'a> {
     pub justification: Option<&'a str>,
 }
 
-pub async fn append(conn: &mut AnyConnection, entry: &AuditEntry<'_>, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn append(conn: &mut AnyConnection, entry: &AuditEntry<'_>, now_ms: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_user_id, action, subject_type, subject_id, before_value, after_value, justification) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

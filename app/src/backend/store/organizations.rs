@@ -2,35 +2,70 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use crate::backend::error::{parse_stored, StoreError};
 use crate::backend::new_id;
+use crate::domain::{ContactKind, OrganizationKind, RecordStatus};
 
-#[derive(Debug, Clone, FromRow)]
-pub struct OrganizationRecord {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
     pub id: String,
     pub registry_id: String,
     pub name: String,
-    pub is_partner: i64,
-    pub status: String,
+    pub kind: OrganizationKind,
+    pub status: RecordStatus,
+}
+
+#[derive(FromRow)]
+struct OrganizationRow {
+    id: String,
+    registry_id: String,
+    name: String,
+    is_partner: i64,
+    status: String,
+}
+
+impl TryFrom<OrganizationRow> for Organization {
+    type Error = StoreError;
+    fn try_from(row: OrganizationRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            kind: OrganizationKind::from_partner_flag(row.is_partner != 0),
+            status: parse_stored("organization status", &row.status)?,
+            id: row.id,
+            registry_id: row.registry_id,
+            name: row.name,
+        })
+    }
 }
 
 pub async fn find_by_registry_id(
     conn: &mut AnyConnection,
     registry_id: &str,
-) -> Result<Option<OrganizationRecord>, sqlx::Error> {
-    sqlx::query_as("SELECT id, registry_id, name, is_partner, status FROM organizations WHERE registry_id = $1")
-        .bind(registry_id)
-        .fetch_optional(&mut *conn)
-        .await
+) -> Result<Option<Organization>, StoreError> {
+    let row: Option<OrganizationRow> =
+        sqlx::query_as("SELECT id, registry_id, name, is_partner, status FROM organizations WHERE registry_id = $1")
+            .bind(registry_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(Organization::try_from).transpose()
+}
+
+pub async fn find(conn: &mut AnyConnection, organization_id: &str) -> Result<Option<Organization>, StoreError> {
+    let row: Option<OrganizationRow> =
+        sqlx::query_as("SELECT id, registry_id, name, is_partner, status FROM organizations WHERE id = $1")
+            .bind(organization_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(Organization::try_from).transpose()
 }
 
 pub async fn insert_contact(
     conn: &mut AnyConnection,
     person_id: &str,
     organization_id: &str,
-    kind: &str,
+    kind: ContactKind,
     job_title: Option<&str>,
     now_ms: i64,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, StoreError> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO contacts (id, person_id, organization_id, kind, job_title, status, created_at, updated_at) \
@@ -39,7 +74,7 @@ pub async fn insert_contact(
     .bind(&id)
     .bind(person_id)
     .bind(organization_id)
-    .bind(kind)
+    .bind(kind.to_string())
     .bind(job_title)
     .bind(now_ms)
     .execute(&mut *conn)
@@ -51,9 +86,9 @@ pub async fn insert(
     conn: &mut AnyConnection,
     registry_id: &str,
     name: &str,
-    is_partner: bool,
+    kind: OrganizationKind,
     now_ms: i64,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, StoreError> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO organizations (id, registry_id, name, is_partner, status, website, annual_revenue, created_at, updated_at) \
@@ -62,7 +97,7 @@ pub async fn insert(
     .bind(&id)
     .bind(registry_id)
     .bind(name)
-    .bind(super::flag(is_partner))
+    .bind(super::flag(kind.is_partner()))
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
@@ -75,7 +110,7 @@ pub async fn add_phone(
     number: &str,
     digits: &str,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO phones (id, person_id, organization_id, number, digits, kind, is_primary, created_at) \
          VALUES ($1, NULL, $2, $3, $4, 'business', 1, $5)",
@@ -106,7 +141,7 @@ pub async fn add_address(
     address: &NewAddress<'_>,
     usages: &[&str],
     now_ms: i64,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, StoreError> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO addresses (id, person_id, organization_id, line1, line2, city, region, postal_code, country, status, created_at) \
@@ -137,11 +172,11 @@ pub async fn add_address(
 pub async fn name_and_registry_id(
     conn: &mut AnyConnection,
     organization_id: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, registry_id FROM organizations WHERE id = $1")
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(sqlx::query_as("SELECT name, registry_id FROM organizations WHERE id = $1")
         .bind(organization_id)
         .fetch_optional(&mut *conn)
-        .await
+        .await?)
 }
 
 /// Active contacts of the organization other than `except_contact_id` (REJ-1).
@@ -149,7 +184,7 @@ pub async fn other_active_contacts(
     conn: &mut AnyConnection,
     organization_id: &str,
     except_contact_id: &str,
-) -> Result<i64, sqlx::Error> {
+) -> Result<i64, StoreError> {
     let (n,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM contacts WHERE organization_id = $1 AND status = 'active' AND id <> $2")
             .bind(organization_id)
@@ -162,11 +197,11 @@ pub async fn other_active_contacts(
 pub async fn set_status(
     conn: &mut AnyConnection,
     organization_id: &str,
-    status: &str,
+    status: RecordStatus,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE organizations SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.to_string())
         .bind(now_ms)
         .bind(organization_id)
         .execute(&mut *conn)
@@ -177,11 +212,11 @@ pub async fn set_status(
 pub async fn set_contact_status(
     conn: &mut AnyConnection,
     contact_id: &str,
-    status: &str,
+    status: RecordStatus,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE contacts SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.to_string())
         .bind(now_ms)
         .bind(contact_id)
         .execute(&mut *conn)

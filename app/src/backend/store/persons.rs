@@ -2,7 +2,9 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::error::StoreError;
 use crate::backend::new_id;
+use crate::domain::RecordStatus;
 
 pub struct NewPerson<'a> {
     pub first_name: &'a str,
@@ -10,7 +12,7 @@ pub struct NewPerson<'a> {
     pub language: &'a str,
 }
 
-pub async fn insert(conn: &mut AnyConnection, person: &NewPerson<'_>, now_ms: i64) -> Result<String, sqlx::Error> {
+pub async fn insert(conn: &mut AnyConnection, person: &NewPerson<'_>, now_ms: i64) -> Result<String, StoreError> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO persons (id, first_name, last_name, language, status, created_at, updated_at) \
@@ -29,11 +31,11 @@ pub async fn insert(conn: &mut AnyConnection, person: &NewPerson<'_>, now_ms: i6
 pub async fn set_status(
     conn: &mut AnyConnection,
     person_id: &str,
-    status: &str,
+    status: RecordStatus,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE persons SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.to_string())
         .bind(now_ms)
         .bind(person_id)
         .execute(&mut *conn)
@@ -47,7 +49,7 @@ pub async fn add_email(
     address: &str,
     primary: bool,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO email_addresses (id, person_id, organization_id, address, is_primary, created_at) \
          VALUES ($1, $2, NULL, $3, $4, $5)",
@@ -69,7 +71,7 @@ pub async fn add_phone(
     digits: &str,
     kind: &str,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO phones (id, person_id, organization_id, number, digits, kind, is_primary, created_at) \
          VALUES ($1, $2, NULL, $3, $4, $5, 1, $6)",
@@ -85,7 +87,7 @@ pub async fn add_phone(
     Ok(())
 }
 
-pub async fn primary_email(conn: &mut AnyConnection, person_id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn primary_email(conn: &mut AnyConnection, person_id: &str) -> Result<Option<String>, StoreError> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT address FROM email_addresses WHERE person_id = $1 ORDER BY is_primary DESC, created_at LIMIT 1",
     )
@@ -128,7 +130,7 @@ pub async fn set_preference(
     source: PreferenceSource,
     changed_by: Option<&str>,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO contact_preferences (person_id, preference, value, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (person_id, preference) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -167,13 +169,13 @@ pub async fn preference_history(
     conn: &mut AnyConnection,
     person_id: &str,
     preference: &str,
-) -> Result<Vec<PreferenceChange>, sqlx::Error> {
-    sqlx::query_as(
+) -> Result<Vec<PreferenceChange>, StoreError> {
+    Ok(sqlx::query_as(
         "SELECT value, source, changed_by, changed_at FROM contact_preference_history \
          WHERE person_id = $1 AND preference = $2 ORDER BY changed_at, id LIMIT 100",
     )
     .bind(person_id)
     .bind(preference)
     .fetch_all(&mut *conn)
-    .await
+    .await?)
 }

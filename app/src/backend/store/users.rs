@@ -3,39 +3,10 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::backend::error::StoreError;
+use crate::backend::error::{parse_stored, StoreError};
 use crate::backend::new_id;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserStatus {
-    Pending,
-    Active,
-    Inactive,
-    Rejected,
-    Deleted,
-}
-
-impl UserStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Rejected => "rejected",
-            Self::Deleted => "deleted",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "rejected" => Self::Rejected,
-            "deleted" => Self::Deleted,
-            _ => Self::Inactive,
-        }
-    }
-}
+pub use crate::domain::UserStatus;
+use crate::domain::{AccessFacts, UserTypeKind};
 
 pub struct NewUser<'a> {
     pub person_id: &'a str,
@@ -68,7 +39,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>, now_ms: i64) -
     .bind(user.username)
     .bind(user.lower_username)
     .bind(user.password_hash)
-    .bind(user.status.as_str())
+    .bind(user.status.to_string())
     .bind(super::flag(user.is_merchant_admin))
     .bind(super::flag(user.must_change_password))
     .bind(now_ms)
@@ -79,7 +50,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>, now_ms: i64) -
     Ok(id)
 }
 
-pub async fn is_reserved(conn: &mut AnyConnection, lower_username: &str) -> Result<bool, sqlx::Error> {
+pub async fn is_reserved(conn: &mut AnyConnection, lower_username: &str) -> Result<bool, StoreError> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT id FROM users WHERE lower_username = $1 AND released_at IS NULL")
             .bind(lower_username)
@@ -88,34 +59,69 @@ pub async fn is_reserved(conn: &mut AnyConnection, lower_username: &str) -> Resu
     Ok(row.is_some())
 }
 
+/// The columns and joins the usable-user rule needs (LOG-2): the same for sign-in and for
+/// every request.
+const ACCESS_COLUMNS: &str = "u.status, u.start_at, u.end_at, c.status AS contact_status";
+
+#[derive(FromRow)]
+struct AccessRow {
+    status: String,
+    start_at: Option<i64>,
+    end_at: Option<i64>,
+    contact_status: Option<String>,
+}
+
+impl AccessRow {
+    fn facts(&self) -> Result<AccessFacts, StoreError> {
+        Ok(AccessFacts {
+            status: parse_stored("user status", &self.status)?,
+            start_at: self.start_at,
+            end_at: self.end_at,
+            contact_status: self.contact_status.as_deref().map(|s| parse_stored("contact status", s)).transpose()?,
+        })
+    }
+}
+
 /// What sign-in needs to decide (LOG-1, LOG-2).
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct SignInRecord {
     pub id: String,
     pub password_hash: Option<String>,
-    pub status: String,
-    pub start_at: Option<i64>,
-    pub end_at: Option<i64>,
-    pub must_change_password: i64,
-    pub inactive_contact: i64,
+    pub access: AccessFacts,
+    pub must_change_password: bool,
+}
+
+#[derive(FromRow)]
+struct SignInRow {
+    id: String,
+    password_hash: Option<String>,
+    must_change_password: i64,
+    #[sqlx(flatten)]
+    access: AccessRow,
 }
 
 pub async fn find_for_sign_in(
     conn: &mut AnyConnection,
     lower_username: &str,
-) -> Result<Option<SignInRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.password_hash, u.status, u.start_at, u.end_at, u.must_change_password, \
-           CASE WHEN c.status = 'inactive' THEN 1 ELSE 0 END AS inactive_contact \
+) -> Result<Option<SignInRecord>, StoreError> {
+    let sql = format!(
+        "SELECT u.id, u.password_hash, u.must_change_password, {ACCESS_COLUMNS} \
          FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
-         WHERE u.lower_username = $1 AND u.released_at IS NULL",
-    )
-    .bind(lower_username)
-    .fetch_optional(&mut *conn)
-    .await
+         WHERE u.lower_username = $1 AND u.released_at IS NULL"
+    );
+    let row: Option<SignInRow> = sqlx::query_as(&sql).bind(lower_username).fetch_optional(&mut *conn).await?;
+    row.map(|row| {
+        Ok(SignInRecord {
+            access: row.access.facts()?,
+            id: row.id,
+            password_hash: row.password_hash,
+            must_change_password: row.must_change_password != 0,
+        })
+    })
+    .transpose()
 }
 
-pub async fn record_sign_in(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn record_sign_in(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
         .bind(now_ms)
         .bind(user_id)
@@ -124,56 +130,87 @@ pub async fn record_sign_in(conn: &mut AnyConnection, user_id: &str, now_ms: i64
     Ok(())
 }
 
-/// The signed-in user as every request sees it (header, authorization).
-#[derive(Debug, Clone, FromRow)]
-pub struct SessionUserRecord {
+/// A login as every request sees it: who it is, what it belongs to, and the facts of the
+/// usable-user rule. Capabilities are built from this (`backend::authz`).
+#[derive(Debug, Clone)]
+pub struct UserAccount {
     pub id: String,
+    pub person_id: String,
     pub username: String,
     pub first_name: String,
     pub last_name: String,
-    pub status: String,
     pub organization_id: Option<String>,
-    pub is_merchant_admin: i64,
-    pub must_change_password: i64,
-    pub start_at: Option<i64>,
-    pub end_at: Option<i64>,
+    pub user_type: Option<UserTypeKind>,
+    pub is_merchant_admin: bool,
+    pub must_change_password: bool,
+    pub access: AccessFacts,
 }
 
-pub async fn find_session_user(
-    conn: &mut AnyConnection,
-    user_id: &str,
-) -> Result<Option<SessionUserRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.username, p.first_name, p.last_name, u.status, u.organization_id, u.is_merchant_admin, \
-           u.must_change_password, u.start_at, u.end_at \
+#[derive(FromRow)]
+struct UserAccountRow {
+    id: String,
+    person_id: String,
+    username: String,
+    first_name: String,
+    last_name: String,
+    organization_id: Option<String>,
+    user_type: Option<String>,
+    is_merchant_admin: i64,
+    must_change_password: i64,
+    #[sqlx(flatten)]
+    access: AccessRow,
+}
+
+/// The user (not released), with their person, contact and user type, in one query.
+pub async fn find_account(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserAccount>, StoreError> {
+    let sql = format!(
+        "SELECT u.id, u.person_id, u.username, p.first_name, p.last_name, u.organization_id, ut.kind AS user_type, \
+           u.is_merchant_admin, u.must_change_password, {ACCESS_COLUMNS} \
          FROM users u JOIN persons p ON p.id = u.person_id \
-         WHERE u.id = $1 AND u.released_at IS NULL",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await
+         LEFT JOIN contacts c ON c.id = u.contact_id \
+         LEFT JOIN user_types ut ON ut.id = u.user_type_id \
+         WHERE u.id = $1 AND u.released_at IS NULL"
+    );
+    let row: Option<UserAccountRow> = sqlx::query_as(&sql).bind(user_id).fetch_optional(&mut *conn).await?;
+    row.map(|row| {
+        Ok(UserAccount {
+            access: row.access.facts()?,
+            user_type: row.user_type.as_deref().map(|k| parse_stored("user type kind", k)).transpose()?,
+            id: row.id,
+            person_id: row.person_id,
+            username: row.username,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            organization_id: row.organization_id,
+            is_merchant_admin: row.is_merchant_admin != 0,
+            must_change_password: row.must_change_password != 0,
+        })
+    })
+    .transpose()
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct UserSummary {
     pub id: String,
     pub person_id: String,
     pub username: String,
-    pub status: String,
-    pub released_at: Option<i64>,
+    pub status: UserStatus,
 }
 
 pub async fn find_by_username(
     conn: &mut AnyConnection,
     lower_username: &str,
-) -> Result<Option<UserSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, person_id, username, status, released_at FROM users \
-         WHERE lower_username = $1 AND released_at IS NULL",
+) -> Result<Option<UserSummary>, StoreError> {
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, person_id, username, status FROM users WHERE lower_username = $1 AND released_at IS NULL",
     )
     .bind(lower_username)
     .fetch_optional(&mut *conn)
-    .await
+    .await?;
+    row.map(|(id, person_id, username, status)| {
+        Ok(UserSummary { id, person_id, username, status: parse_stored("user status", &status)? })
+    })
+    .transpose()
 }
 
 pub async fn set_password(
@@ -182,7 +219,7 @@ pub async fn set_password(
     hash: &str,
     must_change: bool,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3 WHERE id = $4",
     )
@@ -195,7 +232,7 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn password_hash_of(conn: &mut AnyConnection, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn password_hash_of(conn: &mut AnyConnection, user_id: &str) -> Result<Option<String>, StoreError> {
     let row: Option<(Option<String>,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *conn)
@@ -214,32 +251,33 @@ pub struct UserProfile {
     pub language: String,
 }
 
-pub async fn profile(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserProfile>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn profile(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserProfile>, StoreError> {
+    Ok(sqlx::query_as(
         "SELECT u.id, u.person_id, u.username, p.first_name, p.last_name, p.language \
          FROM users u JOIN persons p ON p.id = u.person_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *conn)
-    .await
+    .await?)
 }
 
 /// APR-5: the user is enabled with a start date of now.
 pub async fn activate(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<UserProfile, StoreError> {
-    sqlx::query("UPDATE users SET status = 'active', start_at = $1, updated_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET status = $3, start_at = $1, updated_at = $1 WHERE id = $2")
         .bind(now_ms)
         .bind(user_id)
+        .bind(UserStatus::Active.to_string())
         .execute(&mut *conn)
-        .await
-        .map_err(StoreError::from)?;
-    profile(conn, user_id).await.map_err(StoreError::from)?.ok_or(StoreError::NotFound)
+        .await?;
+    profile(conn, user_id).await?.ok_or(StoreError::NotFound)
 }
 
 /// REJ-1: the username is released at once, free for anyone to reuse.
-pub async fn reject_and_release(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET status = 'rejected', released_at = $1, updated_at = $1 WHERE id = $2")
+pub async fn reject_and_release(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET status = $3, released_at = $1, updated_at = $1 WHERE id = $2")
         .bind(now_ms)
         .bind(user_id)
+        .bind(UserStatus::Rejected.to_string())
         .execute(&mut *conn)
         .await?;
     Ok(())

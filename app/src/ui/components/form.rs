@@ -1,8 +1,6 @@
 //! Form state shared by the progressively enhanced forms (REG-15): the same `<form>` posts as
 //! plain HTML without JavaScript, and is submitted through a server function with it.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 
 use crate::api::types::FormSubmission;
@@ -94,20 +92,25 @@ fn focus_first_problem() {
     });
 }
 
-/// Reads the named fields of the submitted form (browser only).
-pub fn collect_fields(ev: &leptos::ev::SubmitEvent, names: &[&str]) -> HashMap<String, String> {
+/// Reads the submitted form into its domain form struct, exactly as the server reads a plain
+/// post (`serde_html_form`): one parser, so the browser's pre-check sees what the server will.
+/// Outside the browser (server rendering) there is no submitted form: the default.
+pub fn read_form<T: serde::de::DeserializeOwned + Default>(ev: &leptos::ev::SubmitEvent) -> T {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
-            return HashMap::new();
-        };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return HashMap::new() };
-        names.iter().filter_map(|name| data.get(name).as_string().map(|v| ((*name).to_owned(), v))).collect()
+        let encoded = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+            .and_then(|data| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok())
+            .map(|params| String::from(params.to_string()))
+            .unwrap_or_default();
+        serde_html_form::from_str(&encoded).unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (ev, names);
-        HashMap::new()
+        let _ = ev;
+        T::default()
     }
 }

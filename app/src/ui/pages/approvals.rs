@@ -13,14 +13,14 @@ use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
 use crate::api::types::FormSubmission;
 use crate::api::AppError;
-use crate::domain::ConflictCode;
-use crate::ui::components::{FormAlert, FormState};
+use crate::domain::{ConflictCode, DecisionForm};
+use crate::ui::components::{read_form, FormAlert, FormState};
 
 /// What an approver sees instead of the page when the server refuses (SEC-5).
 fn refusal(error: AppError, next: &str) -> AnyView {
     match error {
         AppError::Unauthenticated => {
-            let href = format!("/login?ref={}", super::register_list::urlencode(next));
+            let href = crate::domain::with_ref("/login", Some(next));
             view! {
                 <section class="panel narrow">
                     <h1>"Please sign in"</h1>
@@ -209,13 +209,13 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
         if state.pending.get_untracked() {
             return;
         }
-        let (comments, accounts) = read_decision_form(&ev);
+        let form: DecisionForm = read_form(&ev);
         state.pending.set(true);
         let (id, navigate) = (id.clone(), navigate.clone());
         spawn_local(async move {
             let result = match decision {
-                Decision::Approve => approve_request(scope, id, comments, accounts).await,
-                Decision::Reject => reject_request(scope, id, comments).await,
+                Decision::Approve => approve_request(scope, id, form).await,
+                Decision::Reject => reject_request(scope, id, form).await,
             };
             match result {
                 Ok(next) => navigate(&next, Default::default()),
@@ -271,25 +271,5 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
                 </div>
             </form>
         </section>
-    }
-}
-
-/// The comments and the selected accounts of the submitted decision form (browser only).
-fn read_decision_form(ev: &SubmitEvent) -> (String, Vec<String>) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
-            return (String::new(), Vec::new());
-        };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return (String::new(), Vec::new()) };
-        let comments = data.get("comments").as_string().unwrap_or_default();
-        let accounts = data.get_all("accounts").iter().filter_map(|v| v.as_string()).collect();
-        (comments, accounts)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = ev;
-        (String::new(), Vec::new())
     }
 }

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use leptos_router::hooks::use_query_map;
 
-use crate::app::SessionContext;
+use crate::ui::session::SessionContext;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -6,11 +6,10 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::register_list::urlencode;
 use crate::api::auth::sign_in::sign_in;
-use crate::app::SessionContext;
-use crate::domain::{safe_ref, FieldError};
-use crate::ui::components::{collect_fields, FormAlert, FormState, TextField};
+use crate::domain::{safe_ref, with_ref, SignInForm, SignInRefusal};
+use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+use crate::ui::session::SessionContext;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -20,10 +19,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let ref_ = query.read_untracked().get("ref").map(|r| safe_ref(&r)).filter(|r| r != "/");
     let notice = query.read_untracked().get("notice");
-    let action = match &ref_ {
-        Some(r) => format!("/login?ref={}", urlencode(r)),
-        None => "/login".to_owned(),
-    };
+    let action = with_ref("/login", ref_.as_deref());
     let on_submit = {
         let ref_ = ref_.clone();
         move |ev: SubmitEvent| {
@@ -31,24 +27,17 @@ pub fn LoginPage() -> impl IntoView {
             if state.pending.get_untracked() {
                 return;
             }
-            let fields = collect_fields(&ev, &["username", "password"]);
-            let username = fields.get("username").cloned().unwrap_or_default();
-            let password = fields.get("password").cloned().unwrap_or_default();
-            let mut missing = Vec::new();
-            if username.trim().is_empty() {
-                missing.push(FieldError::new("username", "Enter your username"));
-            }
-            if password.is_empty() {
-                missing.push(FieldError::new("password", "Enter your password"));
-            }
-            if !missing.is_empty() {
+            let form: SignInForm = read_form(&ev);
+            // The same check the server makes; an impossible length is left for the server to
+            // answer like any wrong password (LOG-1).
+            if let Err(SignInRefusal::Missing(missing)) = form.validate() {
                 state.show_field_errors(missing);
                 return;
             }
             state.pending.set(true);
             let (ref_, navigate) = (ref_.clone(), navigate.clone());
             spawn_local(async move {
-                match sign_in(username, password, ref_).await {
+                match sign_in(form, ref_).await {
                     Ok(next) => {
                         session.changed();
                         navigate(&next, Default::default());

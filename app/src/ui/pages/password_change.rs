@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::auth::change_password::change_password;
-use crate::ui::components::{collect_fields, FormAlert, FormState, TextField};
+use crate::domain::PasswordChangeForm;
+use crate::ui::components::{read_form, FormAlert, FormState, TextField};
 
 #[component]
 pub fn PasswordChangePage() -> impl IntoView {
@@ -17,12 +18,10 @@ pub fn PasswordChangePage() -> impl IntoView {
         if state.pending.get_untracked() {
             return;
         }
-        let fields = collect_fields(&ev, &["current_password", "new_password", "new_password_confirm"]);
-        let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+        let form: PasswordChangeForm = read_form(&ev);
         state.pending.set(true);
-        let (current, new, confirm) = (get("current_password"), get("new_password"), get("new_password_confirm"));
         spawn_local(async move {
-            match change_password(current, new, confirm).await {
+            match change_password(form).await {
                 // A full page load, not a client-side navigation: the header still holds the
                 // "must change" user until it refetches, and its guard would send the user back.
                 Ok(next) => {

@@ -1,8 +1,6 @@
 //! `/register/{type_key}`: the registration forms (REG-5, REG-7), progressively enhanced
 //! (REG-15): a plain HTML post without JavaScript, a server function call with it.
 
-use std::collections::HashMap;
-
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,36 +8,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::not_found::NotFound;
-use super::register_list::urlencode;
 use crate::api::register::form_info::register_form_info;
 use crate::api::register::submit::submit_registration;
 use crate::api::types::RegistrationFormInfo;
 use crate::api::AppError;
-use crate::app::SessionContext;
-use crate::domain::{
-    safe_ref, validate_company, FieldError, IndividualForm, NoCommonList, PasswordPolicy, RegistryId, COUNTRIES,
-};
-use crate::ui::components::{collect_fields, Checkbox, FormAlert, FormState, SelectField, TextField};
-
-const FIELDS: &[&str] = &[
-    "company_name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "company_phone",
-    "registry_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "username",
-    "password",
-    "password_confirm",
-    "marketing_opt_in",
-];
+use crate::domain::{with_ref, NoCommonList, OrganizationKind, RegistrationFlow, RegistrationForm, COUNTRIES};
+use crate::ui::components::{read_form, Checkbox, FormAlert, FormState, SelectField, TextField};
+use crate::ui::session::SessionContext;
 
 #[component]
 pub fn RegisterFormPage() -> impl IntoView {
@@ -62,82 +37,43 @@ pub fn RegisterFormPage() -> impl IntoView {
     }
 }
 
-/// The browser's copy of the server's checks, run before the round trip (REG-14). The server
-/// repeats every check and adds the ones only it can do (common passwords, taken usernames).
-fn check_in_browser(fields: &HashMap<String, String>, policy: &PasswordPolicy, info: &FormFlags) -> Vec<FieldError> {
-    let get = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let mut errors = Vec::new();
-    if info.is_business {
-        if let Err(e) = RegistryId::parse(&get("registry_id")) {
-            errors.push(FieldError::new("registry_id", e.to_string()));
-        }
-    }
-    if info.is_company {
-        if let Err(mut more) = validate_company(|name| get(name), info.company_phone_required) {
-            errors.append(&mut more);
-        }
-    }
-    if info.phone_required && get("phone").trim().is_empty() {
-        errors.push(FieldError::new("phone", "Enter a business phone number"));
-    }
-    let form = IndividualForm {
-        first_name: get("first_name"),
-        last_name: get("last_name"),
-        email: get("email"),
-        phone: get("phone"),
-        username: get("username"),
-        password: get("password"),
-        password_confirm: get("password_confirm"),
-        marketing_opt_in: fields.contains_key("marketing_opt_in"),
-    };
-    if let Err(mut more) = form.validate(policy, &NoCommonList) {
-        errors.append(&mut more);
-    }
-    errors
-}
-
-#[derive(Clone, Copy)]
-struct FormFlags {
-    is_business: bool,
-    is_company: bool,
-    phone_required: bool,
-    company_phone_required: bool,
-}
-
 #[component]
 fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl IntoView {
     let state = FormState::new();
     let session = expect_context::<SessionContext>();
     let navigate = use_navigate();
-    let is_business = matches!(info.kind.as_str(), "company_business" | "partner_business");
-    let is_company = matches!(info.kind.as_str(), "company_admin" | "partner_admin");
-    let flags = FormFlags {
-        is_business,
-        is_company,
-        phone_required: is_business && info.mandate_business_phone,
-        company_phone_required: is_company && info.mandate_business_phone,
+    let rules = info.rules;
+    let (is_business, is_company) = match rules.flow {
+        RegistrationFlow::JoinOrganization(_) => (true, false),
+        RegistrationFlow::NewOrganization(_) => (false, true),
+        RegistrationFlow::Individual | RegistrationFlow::OnlineAccess { .. } => (false, false),
     };
-    let policy = PasswordPolicy { min_length: info.password_min_length, hard_to_guess: info.password_hard_to_guess };
-    let action = match ref_.as_deref().map(safe_ref) {
-        Some(r) if r != "/" => format!("/register/{}?ref={}", info.key, urlencode(&r)),
-        _ => format!("/register/{}", info.key),
+    let registry_hint = match rules.flow {
+        RegistrationFlow::JoinOrganization(OrganizationKind::Partner) => {
+            "Your partner company's Registry ID, like R-7K4Q2M"
+        }
+        _ => "Your company's Registry ID, like R-7K4Q2M",
     };
+    let phone_required = is_business && rules.mandate_business_phone;
+    let company_phone_required = is_company && rules.mandate_business_phone;
+    let action = with_ref(&format!("/register/{}", info.key), ref_.as_deref());
     let key = info.key.clone();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if state.pending.get_untracked() {
             return;
         }
-        let fields = collect_fields(&ev, FIELDS);
-        let errors = check_in_browser(&fields, &policy, &flags);
-        if !errors.is_empty() {
+        // The browser's copy of the server's checks, run before the round trip (REG-14). The
+        // server repeats them and adds what only it can check (common passwords, taken usernames).
+        let form: RegistrationForm = read_form(&ev);
+        if let Err(errors) = form.validate(&rules, &NoCommonList) {
             state.show_field_errors(errors);
             return;
         }
         state.pending.set(true);
         let (key, ref_, navigate) = (key.clone(), ref_.clone(), navigate.clone());
         spawn_local(async move {
-            match submit_registration(key, fields, ref_).await {
+            match submit_registration(key, form, ref_).await {
                 Ok(next) => {
                     session.changed();
                     navigate(&next, Default::default());
@@ -147,13 +83,10 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
             state.pending.set(false);
         });
     };
-    let password_hint = if info.password_hard_to_guess {
-        format!(
-            "At least {} characters. Avoid your name, your username and common passwords.",
-            info.password_min_length
-        )
+    let password_hint = if rules.policy.hard_to_guess {
+        format!("At least {} characters. Avoid your name, your username and common passwords.", rules.policy.min_length)
     } else {
-        format!("At least {} characters.", info.password_min_length)
+        format!("At least {} characters.", rules.policy.min_length)
     };
     let phone_label = if is_business { "Business phone" } else { "Phone" };
     view! {
@@ -165,10 +98,10 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
                 <FormAlert state />
                 {is_business.then(|| view! {
                     <TextField state label="Registry ID" name="registry_id" required=true
-                        hint="Your company's Registry ID, like R-7K4Q2M" value=state.value("registry_id") />
+                        hint=registry_hint value=state.value("registry_id") />
                 })}
-                {is_company.then(|| view! { <CompanyFields state phone_required=flags.company_phone_required /> })}
-                <PersonFields state grouped=is_company phone_label phone_required=flags.phone_required password_hint />
+                {is_company.then(|| view! { <CompanyFields state phone_required=company_phone_required /> })}
+                <PersonFields state grouped=is_company phone_label phone_required password_hint />
                 <Checkbox label="Please send me e-mail about special offers and products" name="marketing_opt_in" checked=state.checked("marketing_opt_in") />
                 <div class="form-actions">
                     <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Register"</button>
@@ -177,6 +110,9 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
             </form>
         </section>
     }
+    // Type-erased: the whole form's view type is deep enough to exceed the compiler's
+    // recursion limit in the crates that link the app.
+    .into_any()
 }
 
 /// REG-6: the company, its address (billing and shipping) and its phone (REG-10).

@@ -6,17 +6,13 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::register::listing::register_listing;
-use crate::domain::safe_ref;
+use crate::domain::with_ref;
 
 #[component]
 pub fn RegisterListPage() -> impl IntoView {
     let query = use_query_map();
     let groups = Resource::new(move || query.read().get("group_ut"), register_listing);
-    let ref_param = move || query.read().get("ref").map(|r| safe_ref(&r));
-    let href = move |key: &str| match ref_param() {
-        Some(r) if r != "/" => format!("/register/{key}?ref={}", urlencode(&r)),
-        _ => format!("/register/{key}"),
-    };
+    let href = move |key: &str| with_ref(&format!("/register/{key}"), query.read().get("ref").as_deref());
     view! {
         <Title text="Register" />
         <section class="panel">
@@ -62,14 +58,4 @@ pub fn RegisterListPage() -> impl IntoView {
             <p>"Already registered? " <a href="/login">"Sign in"</a></p>
         </section>
     }
-}
-
-/// Percent-encodes a query value (enough for paths produced by `safe_ref`).
-pub fn urlencode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -1,0 +1,30 @@
+//! One load of the caller per request: the header, the page and every server function one
+//! render runs share it (they would otherwise each read the user, roles and settings again).
+
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+use super::Caller;
+use crate::backend::error::ServiceError;
+use crate::backend::state::AppState;
+
+/// Provided fresh for each request (Leptos context, request extensions).
+#[derive(Debug, Clone, Default)]
+pub struct CallerCache(Arc<OnceCell<Option<Caller>>>);
+
+impl CallerCache {
+    /// The caller behind the session's `user_id`, loaded at most once for this request.
+    pub async fn get_or_load(&self, state: &AppState, user_id: Option<String>) -> Result<Option<Caller>, ServiceError> {
+        let loaded = self
+            .0
+            .get_or_try_init(|| async {
+                match user_id {
+                    Some(id) => Caller::load(state, &id).await,
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        Ok(loaded.clone())
+    }
+}

@@ -1,0 +1,66 @@
+//! ADM-9: menus show only what the user's type and permissions allow, and every page checks
+//! the same rule itself. Each entry is data with one [`Rule`]; the capability constructors of
+//! `authz` use the same rules, so a menu entry is shown exactly when its page opens.
+
+use super::Caller;
+use crate::domain::Permission;
+
+/// Who may see a menu entry and open its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Every signed-in user.
+    Anyone,
+    /// Business users (members of an organization) holding the permission.
+    BusinessHolding(Permission),
+    /// All individuals, and business users holding the permission.
+    IndividualsOrBusinessHolding(Permission),
+    /// Anyone holding the permission.
+    AnyoneHolding(Permission),
+    /// Pending Approvals (APR-2, APR-3, APR-4): holders of either approval permission in a
+    /// company, or the universal approver.
+    CompanyApprover,
+    /// The merchant's staff (CON).
+    MerchantAdmin,
+}
+
+impl Rule {
+    pub fn allows(self, caller: &Caller) -> bool {
+        let business = caller.organization_id().is_some();
+        match self {
+            Rule::Anyone => true,
+            Rule::BusinessHolding(p) => business && caller.holds(p),
+            Rule::IndividualsOrBusinessHolding(p) => {
+                (!business && !caller.is_merchant_admin()) || (business && caller.holds(p))
+            }
+            Rule::AnyoneHolding(p) => caller.holds(p),
+            Rule::CompanyApprover => {
+                caller.is_universal_approver()
+                    || business
+                        && (caller.holds(Permission::PendingApprovals)
+                            || caller.holds(Permission::PendingApprovalsGroup))
+            }
+            Rule::MerchantAdmin => caller.is_merchant_admin(),
+        }
+    }
+}
+
+/// One menu entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MenuItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub rule: Rule,
+}
+
+const MENU: &[MenuItem] = &[
+    MenuItem { label: "Pending Approvals", href: "/admin/approvals", rule: Rule::CompanyApprover },
+    MenuItem { label: "Console: approvals", href: "/console/approvals", rule: Rule::MerchantAdmin },
+];
+
+/// The entries `caller` may see; nothing while a password change is pending (LOG-3).
+pub fn menu(caller: &Caller) -> Vec<MenuItem> {
+    if caller.must_change_password() {
+        return Vec::new();
+    }
+    MENU.iter().copied().filter(|item| item.rule.allows(caller)).collect()
+}

@@ -1,0 +1,281 @@
+//! Capabilities (STYLE.md "Authorization is a value"): values only this module can make, after
+//! checking the session's user against the database. A use case that needs a right takes the
+//! capability, so forgetting a check fails to compile.
+//!
+//! Everything is read once per request, on one connection ([`Caller::load`]): the user with the
+//! facts of the usable-user rule (LOG-2, the same rule sign-in applies), their permissions from
+//! roles in force (a revoked role counts at the next request) and whether they are the
+//! universal approver. Menus (ADM-9) and pages are decided by the same [`Rule`]s.
+
+mod cache;
+mod menu;
+
+pub use cache::CallerCache;
+pub use menu::{menu, MenuItem, Rule};
+
+use crate::backend::error::ServiceError;
+use crate::backend::settings::Settings;
+use crate::backend::state::AppState;
+use crate::backend::store::approvals::ApproverKey;
+use crate::backend::store::{roles, users};
+use crate::domain::{Access, Permission, PermissionSet, UserTypeKind};
+
+/// The signed-in user as this request found them: usable (LOG-2), with their permissions.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    account: users::UserAccount,
+    permissions: PermissionSet,
+    is_universal: bool,
+}
+
+impl Caller {
+    /// The user behind `user_id` if they may use their login now; `None` otherwise (a session
+    /// of a user made inactive, end-dated or whose contact ended stops working at once).
+    pub async fn load(state: &AppState, user_id: &str) -> Result<Option<Caller>, ServiceError> {
+        let mut conn = state.db.pool().acquire().await?;
+        let Some(account) = users::find_account(&mut conn, user_id).await? else { return Ok(None) };
+        match account.access.access_at(state.now_ms()) {
+            Access::Usable => {}
+            Access::AwaitingApproval | Access::NotActive | Access::Gone => return Ok(None),
+        }
+        let permissions: PermissionSet = roles::permissions_of(&mut conn, user_id, state.now_ms())
+            .await?
+            .iter()
+            .filter_map(|code| code.parse().ok())
+            .collect();
+        let settings = Settings::load(&mut conn).await?;
+        let is_universal = is_universal(&settings, &account);
+        Ok(Some(Caller { account, permissions, is_universal }))
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.account.id
+    }
+
+    pub fn username(&self) -> &str {
+        &self.account.username
+    }
+
+    /// "First Last", for the header (LOG-5).
+    pub fn name(&self) -> String {
+        format!("{} {}", self.account.first_name, self.account.last_name)
+    }
+
+    pub fn must_change_password(&self) -> bool {
+        self.account.must_change_password
+    }
+
+    pub fn is_merchant_admin(&self) -> bool {
+        self.account.is_merchant_admin
+    }
+
+    /// A business user: one that belongs to an organization (ADM-9's "business users").
+    pub fn organization_id(&self) -> Option<&str> {
+        self.account.organization_id.as_deref()
+    }
+
+    pub fn user_type(&self) -> Option<UserTypeKind> {
+        self.account.user_type
+    }
+
+    pub fn holds(&self, permission: Permission) -> bool {
+        self.permissions.holds(permission)
+    }
+
+    pub fn is_universal_approver(&self) -> bool {
+        self.is_universal
+    }
+
+    /// LOG-3: a usable user, even one who must first change the password (the only thing such
+    /// a user may do).
+    pub fn authenticated(&self) -> Authenticated {
+        Authenticated { user_id: self.account.id.clone(), username: self.account.username.clone() }
+    }
+
+    /// A usable user who need not change the password first (LOG-3).
+    pub fn signed_in(&self) -> Result<SignedIn, ServiceError> {
+        if self.must_change_password() {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(SignedIn { user_id: self.account.id.clone(), organization_id: self.account.organization_id.clone() })
+    }
+
+    /// A business user of their own organization holding `permission` (SEC-5: everything they
+    /// reach is limited to that organization).
+    pub fn company_admin(&self, permission: Permission) -> Result<CompanyAdmin, ServiceError> {
+        self.signed_in()?;
+        match (Rule::BusinessHolding(permission).allows(self), self.organization_id()) {
+            (true, Some(organization_id)) => Ok(CompanyAdmin {
+                user_id: self.account.id.clone(),
+                organization_id: organization_id.to_owned(),
+                permissions: self.permissions.clone(),
+            }),
+            _ => Err(ServiceError::Forbidden),
+        }
+    }
+
+    /// The console (CON): the merchant's own staff.
+    pub fn merchant_admin(&self) -> Result<MerchantAdmin, ServiceError> {
+        self.signed_in()?;
+        if !Rule::MerchantAdmin.allows(self) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(MerchantAdmin { user_id: self.account.id.clone() })
+    }
+
+    /// `/admin/approvals` (APR-3, APR-4): a company user holding an approval permission,
+    /// limited to their company, or the universal approver (APR-2).
+    pub fn company_approver(&self) -> Result<Approver, ServiceError> {
+        self.signed_in()?;
+        if !Rule::CompanyApprover.allows(self) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(Approver {
+            user_id: self.account.id.clone(),
+            organization_id: self.account.organization_id.clone(),
+            pending_approvals: self.holds(Permission::PendingApprovals),
+            group_approvals: self.holds(Permission::PendingApprovalsGroup),
+            is_universal: self.is_universal,
+            is_merchant_admin: false,
+        })
+    }
+
+    /// `/console/approvals` (APR-8): a merchant admin sees and decides every request.
+    pub fn merchant_approver(&self) -> Result<Approver, ServiceError> {
+        let admin = self.merchant_admin()?;
+        Ok(Approver {
+            user_id: admin.user_id,
+            organization_id: None,
+            pending_approvals: false,
+            group_approvals: false,
+            is_universal: self.is_universal,
+            is_merchant_admin: true,
+        })
+    }
+}
+
+/// APR-2: the universal approver decides every step routed to it. The setting names a user id;
+/// a name would let whoever registers a released username inherit the role. Only a merchant
+/// admin can hold it.
+fn is_universal(settings: &Settings, account: &users::UserAccount) -> bool {
+    account.is_merchant_admin && settings.universal_approver.eq_ignore_ascii_case(&account.username)
+}
+
+/// A usable user who may be required to change the password first (LOG-3).
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    user_id: String,
+    username: String,
+}
+
+impl Authenticated {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+/// A usable user with no password change pending: every page and server function behind
+/// sign-in needs at least this.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    user_id: String,
+    organization_id: Option<String>,
+}
+
+impl SignedIn {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn organization_id(&self) -> Option<&str> {
+        self.organization_id.as_deref()
+    }
+}
+
+/// A primary user acting for their own organization with one of its permissions (ADM, SEC-5).
+#[derive(Debug, Clone)]
+pub struct CompanyAdmin {
+    user_id: String,
+    organization_id: String,
+    permissions: PermissionSet,
+}
+
+impl CompanyAdmin {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The only organization this capability reaches.
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    pub fn permissions(&self) -> &PermissionSet {
+        &self.permissions
+    }
+}
+
+/// The merchant's staff (CON).
+#[derive(Debug, Clone)]
+pub struct MerchantAdmin {
+    user_id: String,
+}
+
+impl MerchantAdmin {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+}
+
+/// Someone who may see and decide requests: a company user holding `PENDING_APPROVALS` or
+/// `PENDING_APPROVALS_GROUP` (APR-3, APR-4), the universal approver (APR-2), or a merchant
+/// admin (APR-8).
+#[derive(Debug, Clone)]
+pub struct Approver {
+    user_id: String,
+    organization_id: Option<String>,
+    pending_approvals: bool,
+    group_approvals: bool,
+    is_universal: bool,
+    is_merchant_admin: bool,
+}
+
+impl Approver {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn organization_id(&self) -> Option<&str> {
+        self.organization_id.as_deref()
+    }
+
+    pub fn key(&self) -> ApproverKey<'_> {
+        ApproverKey {
+            user_id: &self.user_id,
+            organization_id: self.organization_id.as_deref(),
+            pending_approvals: self.pending_approvals,
+            group_approvals: self.group_approvals,
+            is_universal: self.is_universal,
+            is_merchant_admin: self.is_merchant_admin,
+        }
+    }
+}
+
+/// The capability for `user_id`'s session now, as tests and jobs build it.
+pub async fn caller(state: &AppState, user_id: &str) -> Result<Caller, ServiceError> {
+    Caller::load(state, user_id).await?.ok_or(ServiceError::Unauthenticated)
+}
+
+/// `/admin/approvals`: see [`Caller::company_approver`].
+pub async fn company_approver(state: &AppState, user_id: &str) -> Result<Approver, ServiceError> {
+    caller(state, user_id).await?.company_approver()
+}
+
+/// `/console/approvals`: see [`Caller::merchant_approver`].
+pub async fn merchant_approver(state: &AppState, user_id: &str) -> Result<Approver, ServiceError> {
+    caller(state, user_id).await?.merchant_approver()
+}
