@@ -124,10 +124,17 @@ pub async fn login(request: Request) -> Response {
         &username,
         &password,
         ref_.as_deref(),
+        &app::api::auth::sign_in::cookie_header(&posted.parts.headers),
     )
     .await;
     match outcome {
-        Ok(next) => Redirect::to(&next).into_response(),
+        Ok(answer) => {
+            let mut response = Redirect::to(&answer.next).into_response();
+            if let Ok(cookie) = axum::http::HeaderValue::from_str(&answer.device_cookie) {
+                response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+            }
+            response
+        }
         Err(error) => render_failure(posted, error).await,
     }
 }

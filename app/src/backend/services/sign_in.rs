@@ -1,89 +1,112 @@
-//! Sign-in (LOG-1, LOG-2) with the per-username failure counters of SEC-4.
+//! Sign-in (LOG-1, LOG-2) with the failure counters of SEC-4: every attempt is counted before
+//! its password is verified, per username — or, for a browser holding a genuine device cookie
+//! for that username, per device, so that someone else's failures cannot lock the owner out.
 
 use crate::backend::clock::MINUTE_MS;
-use crate::backend::error::ServiceError;
+use crate::backend::device_cookie::{Device, DeviceKey, FAILURE_BUDGET};
+use crate::backend::error::{parse_stored, ServiceError};
 use crate::backend::password::PasswordHash;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::{throttle, users};
+use crate::backend::store::throttle::{self, Counter, Limits};
+use crate::backend::store::users::{self, SignInRecord};
+use crate::domain::{Password, UserStatus};
 
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub user_id: String,
     pub must_change_password: bool,
+    /// The `Set-Cookie` value that (re)makes this browser a trusted device for the user.
+    pub device_cookie: String,
 }
 
-/// The wait after `failures` failures: none below the threshold, then 1 s, 2 s, 4 s … (at
-/// most a minute) since the last failure, until the lock threshold.
-fn required_wait_ms(failures: i64, delay_after: i64) -> i64 {
-    if failures < delay_after {
-        return 0;
+/// SEC-4's per-username limits from the settings.
+pub fn username_limits(settings: &Settings) -> Limits {
+    Limits {
+        delay_after: settings.sign_in_delay_after_failures,
+        lock_after: settings.sign_in_lock_after_failures,
+        lock_ms: settings.sign_in_lock_minutes * MINUTE_MS,
     }
-    let exponent = (failures - delay_after).min(6) as u32;
-    1_000 * 2_i64.pow(exponent)
 }
 
-/// Checks the credentials. Status is only revealed to someone who knows the password, and
-/// unknown usernames cost the same as known ones (dummy verify).
-pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<SignedIn, ServiceError> {
-    let lower = username.trim().to_lowercase();
-    if lower.is_empty() || password.is_empty() || lower.len() > 100 || password.chars().count() > 128 {
-        return Err(ServiceError::SignInFailed);
+/// A trusted browser's own budget: a few failures, no delay, locked for the same period.
+fn device_limits(settings: &Settings) -> Limits {
+    Limits { delay_after: FAILURE_BUDGET, lock_after: FAILURE_BUDGET, ..username_limits(settings) }
+}
+
+/// LOG-2: whether the user may use the site now, and what they are told otherwise.
+pub fn usable(record: &SignInRecord, now_ms: i64) -> Result<(), ServiceError> {
+    match parse_stored::<UserStatus>("user status", &record.status)? {
+        UserStatus::Pending => return Err(ServiceError::AwaitingApproval),
+        UserStatus::Active => {}
+        UserStatus::Inactive => return Err(ServiceError::AccessNotActive),
+        UserStatus::Rejected | UserStatus::Deleted => return Err(ServiceError::SignInFailed),
     }
-    let now = state.now_ms();
-    let (settings, failures, record) = {
-        let mut conn = state.db.pool().acquire().await?;
-        let settings = Settings::load(&mut conn).await?;
-        let failures = throttle::get(&mut conn, &lower).await?;
-        let record = users::find_for_sign_in(&mut conn, &lower).await?;
-        (settings, failures, record)
-    };
-    if let Some(f) = failures {
-        let locked = f.locked_until.is_some_and(|until| until > now);
-        let waiting = now - f.last_failure_at < required_wait_ms(f.failures, settings.sign_in_delay_after_failures);
-        if locked || waiting {
-            return Err(ServiceError::Locked);
-        }
-    }
-    let stored = record.as_ref().and_then(|r| r.password_hash.clone()).map(PasswordHash::from_stored);
-    let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await;
-    let mut conn = state.db.pool().acquire().await?;
-    let Some(record) = record.filter(|_| verified) else {
-        throttle::record_failure(
-            &mut conn,
-            &lower,
-            now,
-            settings.sign_in_lock_after_failures,
-            settings.sign_in_lock_minutes * MINUTE_MS,
-        )
-        .await?;
-        return Err(ServiceError::SignInFailed);
-    };
-    throttle::clear(&mut conn, &lower).await?;
-    match users::UserStatus::parse(&record.status) {
-        users::UserStatus::Pending => return Err(ServiceError::AwaitingApproval),
-        users::UserStatus::Active => {}
-        users::UserStatus::Inactive => return Err(ServiceError::AccessNotActive),
-        users::UserStatus::Rejected | users::UserStatus::Deleted => return Err(ServiceError::SignInFailed),
-    }
-    let dated_out = record.start_at.is_some_and(|s| s > now) || record.end_at.is_some_and(|e| e < now);
+    let dated_out = record.start_at.is_some_and(|s| s > now_ms) || record.end_at.is_some_and(|e| e < now_ms);
     if dated_out || record.inactive_contact != 0 {
         return Err(ServiceError::AccessNotActive);
     }
-    users::record_sign_in(&mut conn, &record.id, now).await?;
-    Ok(SignedIn { user_id: record.id, must_change_password: record.must_change_password != 0 })
+    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::required_wait_ms;
+/// Signs in without a device cookie (a browser the user has not signed in from before).
+pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<SignedIn, ServiceError> {
+    sign_in_from(state, username, password, "").await
+}
 
-    // covers: SEC-4
-    #[test]
-    fn waits_grow_after_the_threshold_and_are_capped() {
-        assert_eq!(required_wait_ms(4, 5), 0);
-        assert_eq!(required_wait_ms(5, 5), 1_000);
-        assert_eq!(required_wait_ms(6, 5), 2_000);
-        assert_eq!(required_wait_ms(19, 5), 64_000);
+/// Checks the credentials; `cookie_header` is the request's `Cookie` header, where a device
+/// cookie may be. Status is only revealed to someone who knows the password, and unknown
+/// usernames cost and count the same as known ones (dummy verify).
+pub async fn sign_in_from(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    cookie_header: &str,
+) -> Result<SignedIn, ServiceError> {
+    let lower = username.trim().to_lowercase();
+    if lower.is_empty() || password.is_empty() || lower.len() > 100 || password.chars().count() > Password::MAX_LENGTH {
+        return Err(ServiceError::SignInFailed);
     }
+    let now = state.now_ms();
+    let (key, device, record) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let settings = Settings::load(&mut conn).await?;
+        let key = DeviceKey::load(&mut conn, now).await?;
+        let genuine = key.read(cookie_header, &lower);
+        // A trusted browser spends its own budget; once that is spent it is a stranger again.
+        let mut trusted = None;
+        if let Some(device) = genuine.clone() {
+            if throttle::count_attempt(&mut conn, Counter::Device, &device.nonce, now, device_limits(&settings)).await?
+            {
+                trusted = Some(device);
+            }
+        }
+        if trusted.is_none()
+            && !throttle::count_attempt(&mut conn, Counter::Username, &lower, now, username_limits(&settings)).await?
+        {
+            return Err(ServiceError::Locked);
+        }
+        let record = users::find_for_sign_in(&mut conn, &lower).await?;
+        (key, (genuine, trusted), record)
+    };
+    // No connection is held while argon2 runs.
+    let stored = record.as_ref().and_then(|r| r.password_hash.clone()).map(PasswordHash::from_stored);
+    let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await;
+    let Some(record) = record.filter(|_| verified) else {
+        return Err(ServiceError::SignInFailed);
+    };
+    let (genuine, trusted) = device;
+    let mut conn = state.db.pool().acquire().await?;
+    match &trusted {
+        Some(device) => throttle::clear(&mut conn, Counter::Device, &device.nonce).await?,
+        None => throttle::clear(&mut conn, Counter::Username, &lower).await?,
+    }
+    usable(&record, now)?;
+    users::record_sign_in(&mut conn, &record.id, now).await?;
+    let device = genuine.unwrap_or_else(|| Device::new(&lower));
+    Ok(SignedIn {
+        user_id: record.id,
+        must_change_password: record.must_change_password != 0,
+        device_cookie: key.issue(&device, state.config.secure_cookies()),
+    })
 }
