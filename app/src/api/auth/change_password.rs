@@ -28,9 +28,13 @@ pub async fn handle(
 ) -> Result<String, AppError> {
     use crate::api::ssr::{session_user_id, start_session, to_app_error};
     let Some(user_id) = session_user_id(session, state).await else { return Err(AppError::Unauthenticated) };
-    crate::backend::services::password_change::change_password(state, &user_id, current, new, confirm)
-        .await
-        .map_err(|e| to_app_error(e, reference.clone()))?;
+    let changed =
+        crate::backend::services::password_change::change_password(state, &user_id, current, new, confirm).await;
+    if let Err(crate::backend::ServiceError::Unauthenticated) = changed {
+        // LOG-2: a user who may no longer sign in loses this session too.
+        let _ = session.flush().await;
+    }
+    changed.map_err(|e| to_app_error(e, reference.clone()))?;
     start_session(session, &user_id, state.now_ms()).await.map_err(|_| AppError::Internal { reference })?;
     Ok("/?notice=password_changed".to_owned())
 }
