@@ -68,26 +68,14 @@ pub async fn sign_in_from(
         return Err(ServiceError::SignInFailed);
     }
     let now = state.now_ms();
-    let (key, device, record) = {
+    let (key, genuine, trusted, record) = {
         let mut conn = state.db.pool().acquire().await?;
         let settings = Settings::load(&mut conn).await?;
         let key = DeviceKey::load(&mut conn, now).await?;
         let genuine = key.read(cookie_header, &lower);
-        // A trusted browser spends its own budget; once that is spent it is a stranger again.
-        let mut trusted = None;
-        if let Some(device) = genuine.clone() {
-            if throttle::count_attempt(&mut conn, Counter::Device, &device.nonce, now, device_limits(&settings)).await?
-            {
-                trusted = Some(device);
-            }
-        }
-        if trusted.is_none()
-            && !throttle::count_attempt(&mut conn, Counter::Username, &lower, now, username_limits(&settings)).await?
-        {
-            return Err(ServiceError::Locked);
-        }
+        let trusted = count_attempt(&mut conn, &settings, &lower, genuine.as_ref(), now).await?;
         let record = users::find_for_sign_in(&mut conn, &lower).await?;
-        (key, (genuine, trusted), record)
+        (key, genuine, trusted, record)
     };
     // No connection is held while argon2 runs.
     let stored = record.as_ref().and_then(|r| r.password_hash.clone()).map(PasswordHash::from_stored);
@@ -95,9 +83,8 @@ pub async fn sign_in_from(
     let Some(record) = record.filter(|_| verified) else {
         return Err(ServiceError::SignInFailed);
     };
-    let (genuine, trusted) = device;
     let mut conn = state.db.pool().acquire().await?;
-    match &trusted {
+    match trusted {
         Some(device) => throttle::clear(&mut conn, Counter::Device, &device.nonce).await?,
         None => throttle::clear(&mut conn, Counter::Username, &lower).await?,
     }
@@ -109,4 +96,26 @@ pub async fn sign_in_from(
         must_change_password: record.must_change_password != 0,
         device_cookie: key.issue(&device, state.config.secure_cookies()),
     })
+}
+
+/// SEC-4: charges the attempt, before any verifying, to the trusted browser's own budget or
+/// else to the username; answers the trusted device, or `Locked` when the attempt is refused.
+/// A trusted browser that has spent its budget is a stranger again until the lock period ends.
+async fn count_attempt(
+    conn: &mut sqlx::AnyConnection,
+    settings: &Settings,
+    lower_username: &str,
+    genuine: Option<&Device>,
+    now_ms: i64,
+) -> Result<Option<Device>, ServiceError> {
+    if let Some(device) = genuine {
+        if throttle::count_attempt(conn, Counter::Device, &device.nonce, now_ms, device_limits(settings)).await? {
+            return Ok(Some(device.clone()));
+        }
+    }
+    if throttle::count_attempt(conn, Counter::Username, lower_username, now_ms, username_limits(settings)).await? {
+        Ok(None)
+    } else {
+        Err(ServiceError::Locked)
+    }
 }
