@@ -4,7 +4,8 @@
 
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::bootstrap;
-use app::backend::services::sign_in::{sign_in, SignedIn};
+use app::backend::services::sign_in::SignedIn;
+use app::backend::testing::sign_in;
 use app::backend::testing::register;
 use app::backend::testing::Fields;
 use app::backend::testing::{for_each_database, individual_fields, migrated_state, GOOD_PASSWORD};

@@ -3,6 +3,7 @@
 pub mod authz;
 pub mod clock;
 pub mod db;
+pub mod device_cookie;
 pub mod error;
 pub mod mail;
 pub mod password;

@@ -172,6 +172,49 @@ pub async fn register(
     crate::api::register::submit::register_form(state, type_key, &form, language).await
 }
 
+/// Signs in as the sign-in server function does: the form validated, then the use case, with
+/// the request's `Cookie` header (SEC-4 device cookies).
+pub async fn sign_in_from(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    cookie_header: &str,
+) -> Result<super::services::sign_in::SignedIn, super::ServiceError> {
+    let form = crate::domain::SignInForm { username: username.to_owned(), password: password.to_owned() };
+    let credentials = form.validate().map_err(|refusal| match refusal {
+        crate::domain::SignInRefusal::Missing(fields) => super::ServiceError::Validation(fields),
+        crate::domain::SignInRefusal::Incorrect => super::ServiceError::SignInFailed,
+    })?;
+    super::services::sign_in::sign_in(state, &credentials, cookie_header).await
+}
+
+/// Signs in from a browser without a device cookie.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<super::services::sign_in::SignedIn, super::ServiceError> {
+    sign_in_from(state, username, password, "").await
+}
+
+/// Changes `user_id`'s password as the server function does: the caller's capability (refused
+/// when they may not use their login), the form validated, then the use case.
+pub async fn change_password(
+    state: &AppState,
+    user_id: &str,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), super::ServiceError> {
+    let caller = super::authz::caller(state, user_id).await?;
+    let form = crate::domain::PasswordChangeForm {
+        current_password: current.to_owned(),
+        new_password: new.to_owned(),
+        new_password_confirm: confirm.to_owned(),
+    };
+    crate::api::auth::change_password::change_password_for(state, &caller, &form).await
+}
+
 /// A password that every default policy accepts for [`individual_fields`].
 pub const GOOD_PASSWORD: &str = "copper kettle harbor 7";
 

@@ -81,7 +81,7 @@ impl PasswordChangeForm {
         if self.current_password.is_empty() {
             errors.push(FieldError::new("current_password", "Enter your current password"));
         } else if self.current_password.chars().count() > MAX_PASSWORD {
-            errors.push(FieldError::new("current_password", "The current password is incorrect"));
+            errors.push(FieldError::new("current_password", too_long()));
         }
         let new = if self.new_password.is_empty() {
             errors.push(FieldError::new("new_password", "Enter a new password"));
@@ -91,7 +91,9 @@ impl PasswordChangeForm {
                 .map_err(|e| errors.push(FieldError::new("new_password", e.to_string())))
                 .ok()
         };
-        if !self.new_password.is_empty() {
+        if self.new_password_confirm.chars().count() > MAX_PASSWORD {
+            errors.push(FieldError::new("new_password_confirm", too_long()));
+        } else if !self.new_password.is_empty() {
             if let Err(message) = confirm_matches(&self.new_password, &self.new_password_confirm) {
                 errors.push(FieldError::new("new_password_confirm", message));
             }
@@ -104,6 +106,10 @@ impl PasswordChangeForm {
             _ => Err(errors),
         }
     }
+}
+
+fn too_long() -> String {
+    format!("Password must be at most {MAX_PASSWORD} characters")
 }
 
 /// Passwords are redacted so that logging a form can never leak one (SEC-7).
@@ -153,7 +159,7 @@ mod tests {
         assert_eq!(message_for(&errors, "current_password"), Some("Enter your current password"));
         assert_eq!(message_for(&errors, "new_password"), Some("Enter a new password"));
         let errors = check(&"x".repeat(129), "violet anchor trumpet", "violet anchor trumpet").err().unwrap();
-        assert_eq!(message_for(&errors, "current_password"), Some("The current password is incorrect"));
+        assert_eq!(message_for(&errors, "current_password"), Some("Password must be at most 128 characters"));
         let errors = check("old password here", "short", "shorter").err().unwrap();
         assert_eq!(message_for(&errors, "new_password"), Some("Password must be at least 12 characters"));
         assert_eq!(message_for(&errors, "new_password_confirm"), Some("Passwords do not match"));

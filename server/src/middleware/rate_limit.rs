@@ -29,7 +29,7 @@ pub fn kind_of(method: &Method, path: &str) -> Option<Kind> {
         return None;
     }
     match path {
-        "/login" | "/rpc/auth/sign_in" => Some(Kind::SignIn),
+        "/login" | "/rpc/auth/sign_in" | "/password/change" | "/rpc/auth/change_password" => Some(Kind::SignIn),
         "/forgot" | "/rpc/auth/forgot" => Some(Kind::ForgotLogin),
         "/rpc/register/submit" => Some(Kind::Registration),
         p if p.starts_with("/register/") => Some(Kind::Registration),

@@ -18,7 +18,7 @@ use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::approvals::ApproverKey;
 use crate::backend::store::{roles, users};
-use crate::domain::{Access, Permission, PermissionSet, UserTypeKind};
+use crate::domain::{Access, PasswordContext, Permission, PermissionSet, UserTypeKind};
 
 /// The signed-in user as this request found them: usable (LOG-2), with their permissions.
 #[derive(Debug, Clone)]
@@ -59,6 +59,15 @@ impl Caller {
     /// "First Last", for the header (LOG-5).
     pub fn name(&self) -> String {
         format!("{} {}", self.account.first_name, self.account.last_name)
+    }
+
+    /// What a new password must not contain (REG-9).
+    pub fn password_context(&self) -> PasswordContext<'_> {
+        PasswordContext {
+            username: &self.account.username,
+            first_name: &self.account.first_name,
+            last_name: &self.account.last_name,
+        }
     }
 
     pub fn must_change_password(&self) -> bool {

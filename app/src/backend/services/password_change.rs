@@ -1,75 +1,55 @@
 //! LOG-3, LOG-6, PRO-1: a signed-in user sets a new password after proving the current one;
-//! the REG-9 policy applies and the user's other sessions end.
+//! the REG-9 policy applies (checked by `PasswordChangeForm::validate`) and the user's other
+//! sessions end. Guessing the current password is throttled like sign-in (SEC-4: the same
+//! per-username counter, counted before verifying), and only a usable user (LOG-2) holds the
+//! `Authenticated` capability this takes.
 
+use crate::backend::authz::Authenticated;
 use crate::backend::error::ServiceError;
-use crate::backend::password::{CommonPasswordList, PasswordHash};
+use crate::backend::password::PasswordHash;
+use crate::backend::services::sign_in::username_limits;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
+use crate::backend::store::throttle::{self, Counter};
 use crate::backend::store::{audit, sessions, users};
-use crate::domain::{confirm_matches, FieldError, Password, PasswordContext};
+use crate::domain::{PasswordChange, PasswordPolicy};
 
-pub async fn change_password(
-    state: &AppState,
-    user_id: &str,
-    current: &str,
-    new: &str,
-    confirm: &str,
-) -> Result<(), ServiceError> {
-    let (settings, user, stored) = {
+/// The REG-9 policy a new password is validated by.
+pub async fn password_policy(state: &AppState) -> Result<PasswordPolicy, ServiceError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(Settings::load(&mut conn).await?.password_policy())
+}
+
+pub async fn change_password(state: &AppState, who: &Authenticated, change: PasswordChange) -> Result<(), ServiceError> {
+    let now = state.now_ms();
+    let lower = who.username().to_lowercase();
+    let stored = {
         let mut conn = state.db.pool().acquire().await?;
         let settings = Settings::load(&mut conn).await?;
-        let user = users::find_account(&mut conn, user_id).await?.ok_or(ServiceError::NotFound)?;
-        let stored = users::password_hash_of(&mut conn, user_id).await?;
-        (settings, user, stored)
-    };
-    let mut errors = Vec::new();
-    if current.is_empty() {
-        errors.push(FieldError::new("current_password", "Enter your current password"));
-    }
-    let ctx = PasswordContext { username: &user.username, first_name: &user.first_name, last_name: &user.last_name };
-    let password = match Password::parse(new.to_owned(), &settings.password_policy(), &ctx, &CommonPasswordList) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            let message = if new.is_empty() { "Enter a new password".to_owned() } else { e.to_string() };
-            errors.push(FieldError::new("new_password", message));
-            None
+        // SEC-4: counted before verifying, on the same counter as sign-in.
+        if !throttle::count_attempt(&mut conn, Counter::Username, &lower, now, username_limits(&settings)).await? {
+            return Err(ServiceError::Locked);
         }
-    };
-    if !new.is_empty() {
-        if let Err(message) = confirm_matches(new, confirm) {
-            errors.push(FieldError::new("new_password_confirm", message));
-        }
+        users::password_hash_of(&mut conn, who.user_id()).await?.map(PasswordHash::from_stored)
+    }; // no connection is held while argon2 runs
+    if !state.hasher.verify(change.current, stored.as_ref()).await {
+        return Err(ServiceError::field("current_password", "The current password is incorrect"));
     }
-    if !current.is_empty()
-        && !state.hasher.verify(current.to_owned(), stored.map(PasswordHash::from_stored).as_ref()).await
-    {
-        errors.insert(0, FieldError::new("current_password", "The current password is incorrect"));
-    }
-    if current == new && !new.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new("new_password", "Choose a password different from the current one"));
-    }
-    let Some(password) = password.filter(|_| errors.is_empty()) else {
-        return Err(ServiceError::Validation(errors));
-    };
-    let hash = state.hasher.hash(&password).await.map_err(ServiceError::Internal)?;
-    let now = state.now_ms();
+    throttle::clear(&mut *state.db.pool().acquire().await?, Counter::Username, &lower).await?;
+    let hash = state.hasher.hash(&change.new).await.map_err(ServiceError::Internal)?;
     let mut tx = state.db.begin().await?;
-    users::set_password(&mut tx, user_id, hash.as_str(), false, now).await?;
-    sessions::delete_for_user(&mut tx, user_id).await?;
-    audit::append(
-        &mut tx,
-        &audit::AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "user.password_changed",
-            subject_type: "user",
-            subject_id: user_id,
-            before: None,
-            after: None,
-            justification: None,
-        },
-        now,
-    )
-    .await?;
+    users::set_password(&mut tx, who.user_id(), hash.as_str(), false, now).await?;
+    sessions::delete_for_user(&mut tx, who.user_id()).await?;
+    let entry = audit::AuditEntry {
+        actor_user_id: Some(who.user_id()),
+        action: "user.password_changed",
+        subject_type: "user",
+        subject_id: who.user_id(),
+        before: None,
+        after: None,
+        justification: None,
+    };
+    audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(())
 }

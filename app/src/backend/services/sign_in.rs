@@ -1,87 +1,109 @@
-//! Sign-in (LOG-1, LOG-2) with the per-username failure counters of SEC-4.
+//! Sign-in (LOG-1, LOG-2) with the failure counters of SEC-4: every attempt is counted before
+//! its password is verified, per username — or, for a browser holding a genuine device cookie
+//! for that username, per device, so that someone else's failures cannot lock the owner out.
 
 use crate::backend::clock::MINUTE_MS;
+use crate::backend::device_cookie::{Device, DeviceKey, FAILURE_BUDGET};
 use crate::backend::error::ServiceError;
 use crate::backend::password::PasswordHash;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::{throttle, users};
-use crate::domain::Access;
+use crate::backend::store::throttle::{self, Counter, Limits};
+use crate::backend::store::users::{self, SignInRecord};
+use crate::domain::{Access, Credentials};
 
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub user_id: String,
     pub must_change_password: bool,
+    /// The `Set-Cookie` value that (re)makes this browser a trusted device for the user.
+    pub device_cookie: String,
 }
 
-/// The wait after `failures` failures: none below the threshold, then 1 s, 2 s, 4 s … (at
-/// most a minute) since the last failure, until the lock threshold.
-fn required_wait_ms(failures: i64, delay_after: i64) -> i64 {
-    if failures < delay_after {
-        return 0;
+/// SEC-4's per-username limits from the settings.
+pub fn username_limits(settings: &Settings) -> Limits {
+    Limits {
+        delay_after: settings.sign_in_delay_after_failures,
+        lock_after: settings.sign_in_lock_after_failures,
+        lock_ms: settings.sign_in_lock_minutes * MINUTE_MS,
     }
-    let exponent = (failures - delay_after).min(6) as u32;
-    1_000 * 2_i64.pow(exponent)
 }
 
-/// Checks the credentials. Status is only revealed to someone who knows the password, and
-/// unknown usernames cost the same as known ones (dummy verify).
-pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<SignedIn, ServiceError> {
-    let lower = username.trim().to_lowercase();
-    if lower.is_empty() || password.is_empty() || lower.len() > 100 || password.chars().count() > 128 {
-        return Err(ServiceError::SignInFailed);
+/// A trusted browser's own budget: a few failures, no delay, locked for the same period.
+fn device_limits(settings: &Settings) -> Limits {
+    Limits { delay_after: FAILURE_BUDGET, lock_after: FAILURE_BUDGET, ..username_limits(settings) }
+}
+
+/// LOG-2: what a user whose password was right is told when they may not use the site now —
+/// the rule every later request applies too (`authz::Caller::load`).
+fn usable(record: &SignInRecord, now_ms: i64) -> Result<(), ServiceError> {
+    match record.access.access_at(now_ms) {
+        Access::Usable => Ok(()),
+        Access::AwaitingApproval => Err(ServiceError::AwaitingApproval),
+        Access::NotActive => Err(ServiceError::AccessNotActive),
+        Access::Gone => Err(ServiceError::SignInFailed),
     }
+}
+
+/// Checks the credentials (validated by `SignInForm::validate`); `cookie_header` is the
+/// request's `Cookie` header, where a device cookie may be. Status is only revealed to someone
+/// who knows the password, and unknown usernames cost and count the same as known ones.
+pub async fn sign_in(
+    state: &AppState,
+    credentials: &Credentials,
+    cookie_header: &str,
+) -> Result<SignedIn, ServiceError> {
+    let lower = credentials.username.to_lowercase();
+    let password = &credentials.password;
     let now = state.now_ms();
-    let (settings, failures, record) = {
+    let (key, genuine, trusted, record) = {
         let mut conn = state.db.pool().acquire().await?;
         let settings = Settings::load(&mut conn).await?;
-        let failures = throttle::get(&mut conn, &lower).await?;
+        let key = DeviceKey::load(&mut conn, now).await?;
+        let genuine = key.read(cookie_header, &lower);
+        let trusted = count_attempt(&mut conn, &settings, &lower, genuine.as_ref(), now).await?;
         let record = users::find_for_sign_in(&mut conn, &lower).await?;
-        (settings, failures, record)
+        (key, genuine, trusted, record)
     };
-    if let Some(f) = failures {
-        let locked = f.locked_until.is_some_and(|until| until > now);
-        let waiting = now - f.last_failure_at < required_wait_ms(f.failures, settings.sign_in_delay_after_failures);
-        if locked || waiting {
-            return Err(ServiceError::Locked);
-        }
-    }
+    // No connection is held while argon2 runs.
     let stored = record.as_ref().and_then(|r| r.password_hash.clone()).map(PasswordHash::from_stored);
     let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await;
-    let mut conn = state.db.pool().acquire().await?;
     let Some(record) = record.filter(|_| verified) else {
-        throttle::record_failure(
-            &mut conn,
-            &lower,
-            now,
-            settings.sign_in_lock_after_failures,
-            settings.sign_in_lock_minutes * MINUTE_MS,
-        )
-        .await?;
         return Err(ServiceError::SignInFailed);
     };
-    throttle::clear(&mut conn, &lower).await?;
-    // LOG-2: the same usable-user rule every later request applies (`authz::Caller::load`).
-    match record.access.access_at(now) {
-        Access::Usable => {}
-        Access::AwaitingApproval => return Err(ServiceError::AwaitingApproval),
-        Access::NotActive => return Err(ServiceError::AccessNotActive),
-        Access::Gone => return Err(ServiceError::SignInFailed),
+    let mut conn = state.db.pool().acquire().await?;
+    match trusted {
+        Some(device) => throttle::clear(&mut conn, Counter::Device, &device.nonce).await?,
+        None => throttle::clear(&mut conn, Counter::Username, &lower).await?,
     }
+    usable(&record, now)?;
     users::record_sign_in(&mut conn, &record.id, now).await?;
-    Ok(SignedIn { user_id: record.id, must_change_password: record.must_change_password })
+    let device = genuine.unwrap_or_else(|| Device::new(&lower));
+    Ok(SignedIn {
+        user_id: record.id,
+        must_change_password: record.must_change_password,
+        device_cookie: key.issue(&device, state.config.secure_cookies()),
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::required_wait_ms;
-
-    // covers: SEC-4
-    #[test]
-    fn waits_grow_after_the_threshold_and_are_capped() {
-        assert_eq!(required_wait_ms(4, 5), 0);
-        assert_eq!(required_wait_ms(5, 5), 1_000);
-        assert_eq!(required_wait_ms(6, 5), 2_000);
-        assert_eq!(required_wait_ms(19, 5), 64_000);
+/// SEC-4: charges the attempt, before any verifying, to the trusted browser's own budget or
+/// else to the username; answers the trusted device, or `Locked` when the attempt is refused.
+/// A trusted browser that has spent its budget is a stranger again until the lock period ends.
+async fn count_attempt(
+    conn: &mut sqlx::AnyConnection,
+    settings: &Settings,
+    lower_username: &str,
+    genuine: Option<&Device>,
+    now_ms: i64,
+) -> Result<Option<Device>, ServiceError> {
+    if let Some(device) = genuine {
+        if throttle::count_attempt(conn, Counter::Device, &device.nonce, now_ms, device_limits(settings)).await? {
+            return Ok(Some(device.clone()));
+        }
+    }
+    if throttle::count_attempt(conn, Counter::Username, lower_username, now_ms, username_limits(settings)).await? {
+        Ok(None)
+    } else {
+        Err(ServiceError::Locked)
     }
 }

@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod persons;
 pub mod requests;
 pub mod roles;
+pub mod server_secrets;
 pub mod sessions;
 pub mod throttle;
 pub mod user_types;
