@@ -49,6 +49,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// `GATEHOUSE_JOBS`: `off` runs no background jobs in this instance (tests drive them).
     pub run_jobs: bool,
+    /// SEC-1: how long a request waits for a password hasher before it is answered "busy"
+    /// (not an environment variable; tests shorten it).
+    pub hash_wait: std::time::Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -91,6 +94,7 @@ impl Config {
             ip_rate_limit: flag("GATEHOUSE_IP_RATE_LIMIT", true)?,
             trusted_proxies,
             run_jobs: flag("GATEHOUSE_JOBS", true)?,
+            hash_wait: std::time::Duration::from_secs(3),
         })
     }
 
@@ -108,6 +112,7 @@ impl Config {
             ip_rate_limit: true,
             trusted_proxies: Vec::new(),
             run_jobs: false,
+            hash_wait: std::time::Duration::from_secs(3),
         }
     }
 }

@@ -26,7 +26,7 @@ use app::backend::state::NoDirectory;
 use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
 
 use crate::config::Config;
-use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, security_headers};
+use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
 
@@ -64,7 +64,7 @@ impl Application {
         let state = AppState {
             db,
             clock,
-            hasher: PasswordHasher::new(cores),
+            hasher: PasswordHasher::with_max_wait(cores, config.hash_wait),
             config: Arc::new(AppConfig { public_url: config.public_url.clone(), ip_rate_limit: config.ip_rate_limit }),
             directory: Arc::new(NoDirectory),
         };
@@ -196,8 +196,11 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(client_ip::assign))
         .layer(middleware::from_fn(csrf::check))
         .into_inner();
-    let router =
-        router.layer(middleware::from_fn(password_change::gate)).layer(sessions).layer(CompressionLayer::new());
+    let router = router
+        .layer(middleware::from_fn(rpc_errors::busy_status))
+        .layer(middleware::from_fn(password_change::gate))
+        .layer(sessions)
+        .layer(CompressionLayer::new());
     let router = match limits {
         Some(limits) => router.layer(middleware::from_fn(rate_limit::limit)).layer(Extension(limits)),
         None => router,

@@ -41,7 +41,7 @@ pub async fn change_password(
         }
     }
     if !current.is_empty()
-        && !state.hasher.verify(current.to_owned(), stored.map(PasswordHash::from_stored).as_ref()).await
+        && !state.hasher.verify(current.to_owned(), stored.map(PasswordHash::from_stored).as_ref()).await?
     {
         errors.insert(0, FieldError::new("current_password", "The current password is incorrect"));
     }
@@ -51,7 +51,7 @@ pub async fn change_password(
     let Some(password) = password.filter(|_| errors.is_empty()) else {
         return Err(ServiceError::Validation(errors));
     };
-    let hash = state.hasher.hash(&password).await.map_err(ServiceError::Internal)?;
+    let hash = state.hasher.hash(&password).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     users::set_password(&mut tx, user_id, hash.as_str(), false, now).await?;

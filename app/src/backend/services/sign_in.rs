@@ -46,7 +46,7 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result
         }
     }
     let stored = record.as_ref().and_then(|r| r.password_hash.clone()).map(PasswordHash::from_stored);
-    let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await;
+    let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await?;
     let mut conn = state.db.pool().acquire().await?;
     let Some(record) = record.filter(|_| verified) else {
         throttle::record_failure(

@@ -24,7 +24,7 @@ pub(super) async fn register_individual(
     language: Language,
 ) -> Result<Registered, ServiceError> {
     let r = validate_person(state, settings, fields, Vec::new(), false).await?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let hash = state.hasher.hash(&r.password).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     let person_id = insert_person(&mut tx, &r, language, "personal", now).await?;
@@ -78,7 +78,7 @@ pub(super) async fn register_business(
     let r = validate_person(state, settings, fields, errors, settings.mandate_business_phone).await?;
     let organization =
         organization.ok_or_else(|| ServiceError::Internal("organization missing after validation".into()))?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let hash = state.hasher.hash(&r.password).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     let person_id = insert_person(&mut tx, &r, language, "business", now).await?;
@@ -112,7 +112,7 @@ pub(super) async fn register_company(
     let errors = company.as_ref().err().cloned().unwrap_or_default();
     let r = validate_person(state, settings, fields, errors, false).await?;
     let company = company.map_err(ServiceError::Validation)?;
-    let hash = state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let hash = state.hasher.hash(&r.password).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     let (organization_id, registry_id) = insert_organization(&mut tx, &company, is_partner, now).await?;
