@@ -21,7 +21,6 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use app::api::ssr::RequestRef;
 use app::backend::password::PasswordHasher;
 use app::backend::services::bootstrap;
-use app::backend::settings::Settings;
 use app::backend::state::NoDirectory;
 use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
 
@@ -148,16 +147,14 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 
 async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let options = leptos_options(config);
-    let settings = {
-        let mut conn = state.db.pool().acquire().await?;
-        Settings::load(&mut conn).await?
-    };
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+    // SEC-2's limits are the server's, on the app clock and the current settings (see
+    // session_store.rs); the cookie itself lasts until the browser closes.
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(settings.session_idle_minutes)));
+        .with_expiry(Expiry::OnSessionEnd);
 
     let routes = generate_route_list(app::App);
     let context = leptos_context(state.clone());
