@@ -185,7 +185,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             let reference = request.extensions().get::<RequestRef>().map(|r| r.0.as_str()).unwrap_or("-");
             tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %request.uri().path())
         }))
-        .layer(middleware::from_fn(security_headers::apply))
+        .layer(middleware::from_fn_with_state(
+            security_headers::HeaderPolicy::for_public_url(&config.public_url),
+            security_headers::apply,
+        ))
         .layer(Extension(state))
         .layer(Extension(options))
         .layer(Extension(client_ip::TrustedProxies(Arc::new(config.trusted_proxies.clone()))))
