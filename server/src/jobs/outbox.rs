@@ -21,6 +21,8 @@ use app::backend::{Clock, Db};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::smtp_url::{parse_smtp_url, SmtpEndpoint, SmtpSecurity};
+
 /// Messages claimed per batch.
 pub const BATCH_SIZE: i64 = 20;
 /// No new send starts after this much of the lease has passed; the rest go back to the queue,
@@ -106,73 +108,6 @@ impl MailTransport {
             .await
             .unwrap_or_else(|_| Err(format!("no answer within {} s", SEND_TIMEOUT.as_secs())))
     }
-}
-
-/// How the SMTP connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpSecurity {
-    /// `smtp://…` (or `?tls=none`): plain SMTP, for a relay on the same host or network.
-    Plain,
-    /// `smtp://…?tls=required`: STARTTLS, and no mail is sent if the server does not offer it.
-    StartTlsRequired,
-    /// `smtp://…?tls=opportunistic`: STARTTLS when offered, plain otherwise.
-    StartTlsOpportunistic,
-    /// `smtps://…`: TLS from the first byte (implicit TLS, usually port 465).
-    ImplicitTls,
-}
-
-impl std::fmt::Display for SmtpSecurity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Plain => "plain",
-            Self::StartTlsRequired => "STARTTLS required",
-            Self::StartTlsOpportunistic => "STARTTLS when offered",
-            Self::ImplicitTls => "implicit TLS",
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SmtpEndpoint {
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-}
-
-/// Reads `smtp://host[:port][/][?tls=required|opportunistic|none]` (port 25 by default) or
-/// `smtps://host[:port][/]` (port 465). Credentials are refused: a URL ends up in process
-/// listings and logs (SEC-7).
-pub fn parse_smtp_url(url: &str) -> anyhow::Result<SmtpEndpoint> {
-    const FORM: &str =
-        "GATEHOUSE_SMTP_URL must look like smtp://host:port[?tls=required|opportunistic] or smtps://host:port";
-    let (rest, implicit) = match (url.strip_prefix("smtp://"), url.strip_prefix("smtps://")) {
-        (Some(rest), _) => (rest, false),
-        (_, Some(rest)) => (rest, true),
-        _ => anyhow::bail!(FORM),
-    };
-    let (authority, query) = rest.split_once('?').map_or((rest, None), |(a, q)| (a, Some(q)));
-    let authority = authority.trim_end_matches('/');
-    anyhow::ensure!(!authority.contains('@'), "GATEHOUSE_SMTP_URL must not contain credentials");
-    anyhow::ensure!(!authority.contains(['/', '?', '#']), FORM);
-    let security = match (implicit, query) {
-        (true, None) => SmtpSecurity::ImplicitTls,
-        (true, Some(_)) => anyhow::bail!("GATEHOUSE_SMTP_URL: smtps:// takes no parameters (it is always TLS)"),
-        (false, None | Some("tls=none")) => SmtpSecurity::Plain,
-        (false, Some("tls=required")) => SmtpSecurity::StartTlsRequired,
-        (false, Some("tls=opportunistic")) => SmtpSecurity::StartTlsOpportunistic,
-        (false, Some(other)) => anyhow::bail!("GATEHOUSE_SMTP_URL: unknown parameter {other:?}; {FORM}"),
-    };
-    let default_port = if implicit { 465 } else { 25 };
-    let (host, port) = match authority.rsplit_once(':') {
-        // An IPv6 address without a port ends in `]`, not in a port number.
-        Some((host, port)) if !port.ends_with(']') => {
-            (host, port.parse::<u16>().with_context(|| format!("bad SMTP port {port:?}"))?)
-        }
-        _ => (authority, default_port),
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    anyhow::ensure!(!host.is_empty(), "GATEHOUSE_SMTP_URL has no host");
-    Ok(SmtpEndpoint { host: host.to_owned(), port, security })
 }
 
 /// The delay before attempt `attempts + 1`, after `attempts` failures (at least 1).
@@ -331,44 +266,11 @@ mod tests {
         assert_eq!(retry_delay_ms(100), MAX_RETRY_MS);
     }
 
-    fn endpoint(host: &str, port: u16, security: SmtpSecurity) -> SmtpEndpoint {
-        SmtpEndpoint { host: host.to_owned(), port, security }
-    }
-
-    #[test]
-    fn smtp_urls_are_plain_host_and_port() {
-        use SmtpSecurity::Plain;
-        assert_eq!(parse_smtp_url("smtp://127.0.0.1:1025").unwrap(), endpoint("127.0.0.1", 1025, Plain));
-        assert_eq!(parse_smtp_url("smtp://mail.example/").unwrap(), endpoint("mail.example", 25, Plain));
-        assert_eq!(parse_smtp_url("smtp://[::1]:2525").unwrap(), endpoint("::1", 2525, Plain));
-        assert_eq!(parse_smtp_url("smtp://mail.example:25?tls=none").unwrap(), endpoint("mail.example", 25, Plain));
-        assert!(parse_smtp_url("smtp://user:secret@mail.example:25").is_err());
-        assert!(parse_smtp_url("smtps://user:secret@mail.example").is_err());
-        assert!(parse_smtp_url("smtp://mail.example:port").is_err());
-        assert!(parse_smtp_url("http://mail.example").is_err());
-    }
-
     // covers: NOT-3, SEC-7
     #[test]
     fn a_lease_outlives_the_latest_send_it_covers() {
         let worst_case = LEASE_BUDGET + SEND_TIMEOUT;
         assert!(Duration::from_millis(LEASE_MS as u64) >= worst_case + Duration::from_secs(10), "lease {LEASE_MS} ms");
-    }
-
-    // covers: SEC-7
-    #[test]
-    fn smtp_urls_may_ask_for_starttls_or_implicit_tls() {
-        use SmtpSecurity::*;
-        let parsed = |url: &str| parse_smtp_url(url).unwrap();
-        assert_eq!(parsed("smtp://mail.example:587?tls=required"), endpoint("mail.example", 587, StartTlsRequired));
-        assert_eq!(
-            parsed("smtp://mail.example/?tls=opportunistic"),
-            endpoint("mail.example", 25, StartTlsOpportunistic)
-        );
-        assert_eq!(parsed("smtps://mail.example"), endpoint("mail.example", 465, ImplicitTls));
-        assert_eq!(parsed("smtps://[2001:db8::25]:4650/"), endpoint("2001:db8::25", 4650, ImplicitTls));
-        assert!(parse_smtp_url("smtp://mail.example:587?tls=maybe").is_err());
-        assert!(parse_smtp_url("smtps://mail.example?tls=required").is_err());
     }
 
     // covers: SEC-7
@@ -381,5 +283,47 @@ mod tests {
             let transport = MailTransport::from_config(Some(url), &dir).unwrap();
             assert!(transport.describe().contains("TLS"), "{url}: {}", transport.describe());
         }
+    }
+
+    /// A server that offers no STARTTLS and records every command it is sent.
+    async fn plain_smtp_server() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            let mut commands = Vec::new();
+            write.write_all(b"220 plain.example ESMTP\r\n").await.unwrap();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let reply: &[u8] = if line.starts_with("EHLO") { b"250 plain.example\r\n" } else { b"250 ok\r\n" };
+                commands.push(line);
+                if write.write_all(reply).await.is_err() {
+                    break;
+                }
+            }
+            commands
+        });
+        (port, server)
+    }
+
+    // covers: SEC-7
+    #[tokio::test]
+    async fn required_starttls_sends_nothing_to_a_server_without_it() {
+        let (port, server) = plain_smtp_server().await;
+        let url = format!("smtp://127.0.0.1:{port}?tls=required");
+        let transport = MailTransport::from_config(Some(&url), &std::env::temp_dir()).unwrap();
+        let message = Message::builder()
+            .from("Shop <shop@example.com>".parse().unwrap())
+            .to("ann@example.com".parse().unwrap())
+            .subject("Your reset link")
+            .body("secret link".to_owned())
+            .unwrap();
+        assert!(transport.send(message).await.is_err(), "refused without STARTTLS");
+        drop(transport);
+        let commands = server.await.unwrap();
+        assert!(commands.iter().any(|c| c.starts_with("EHLO")), "{commands:?}");
+        assert!(!commands.iter().any(|c| c.starts_with("MAIL") || c.starts_with("DATA")), "{commands:?}");
     }
 }
