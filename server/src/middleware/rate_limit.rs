@@ -1,6 +1,7 @@
 //! SEC-4 per-client-address limits on sign-in, registration, forgot-login and online access
-//! (governor token buckets, one per client — an IPv4 address or an IPv6 /64 — and kind). `GATEHOUSE_IP_RATE_LIMIT=off` turns
-//! them off; the per-username failure counters are separate and always on.
+//! (governor token buckets, one per client — an IPv4 address or an IPv6 /64 — and kind).
+//! `GATEHOUSE_IP_RATE_LIMIT=off` turns them off; the per-username failure counters are
+//! separate and always on.
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
