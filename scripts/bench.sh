@@ -22,7 +22,7 @@ trap 'stop_server; rm -rf "$work"' EXIT
 
 start_server() { # $1: database file
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" DATABASE_URL="sqlite://$1" GATEHOUSE_MAIL_DIR="$work/mail" \
-    GATEHOUSE_IP_RATE_LIMIT=off GATEHOUSE_ADMIN_PASSWORD=bench-admin-password RUST_LOG=warn GATEHOUSE_JOBS=off \
+    GATEHOUSE_IP_RATE_LIMIT=off GATEHOUSE_ADMIN_PASSWORD=bench-Copper-Lantern-Meadow-4821 RUST_LOG=warn GATEHOUSE_JOBS=off \
     taskset -c 0 "$TARGET_DIR/release/gatehouse" &
   server=$!
   for _ in $(seq 1 200); do curl -sf "$BASE/readyz" >/dev/null && return 0; sleep 0.1; done

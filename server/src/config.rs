@@ -5,6 +5,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use app::backend::password::CommonPasswordList;
+use app::backend::services::bootstrap;
+use app::domain::{Password, PasswordContext, PasswordPolicy};
 
 /// A secret value whose `Debug` is redacted.
 #[derive(Clone)]
@@ -49,6 +52,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// `GATEHOUSE_JOBS`: `off` runs no background jobs in this instance (tests drive them).
     pub run_jobs: bool,
+    /// SEC-1: how long a request waits for a password hasher before it is answered "busy"
+    /// (not an environment variable; tests shorten it).
+    pub hash_wait: std::time::Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -61,6 +67,19 @@ fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
         Some("1" | "on" | "true" | "yes") => Ok(true),
         Some("0" | "off" | "false" | "no") => Ok(false),
         Some(other) => anyhow::bail!("{name} must be on/off (or 1/0), not {other:?}"),
+    }
+}
+
+/// SEC-7 / OPS-5: an operator-chosen first password for the merchant admin must meet REG-9's
+/// default policy, judged as if the admin typed it (username `admin`, name Merchant
+/// Administrator, as bootstrap creates them): a weak first password is open until the first
+/// sign-in changes it. Refusing to start names the broken rule, never the password.
+fn checked_admin_password(password: String) -> anyhow::Result<Secret> {
+    let context =
+        PasswordContext { username: bootstrap::ADMIN_USERNAME, first_name: "Merchant", last_name: "Administrator" };
+    match Password::parse(password, &PasswordPolicy::default(), &context, &CommonPasswordList) {
+        Ok(password) => Ok(Secret::new(password.expose_secret().to_owned())),
+        Err(rule) => anyhow::bail!("GATEHOUSE_ADMIN_PASSWORD does not meet the password policy: {rule}"),
     }
 }
 
@@ -87,10 +106,11 @@ impl Config {
             smtp_url: var("GATEHOUSE_SMTP_URL"),
             mail_dir: var("GATEHOUSE_MAIL_DIR").unwrap_or_else(|| "data/mail".into()).into(),
             demo_data: flag("GATEHOUSE_DEMO_DATA", false)?,
-            admin_password: var("GATEHOUSE_ADMIN_PASSWORD").map(Secret::new),
+            admin_password: var("GATEHOUSE_ADMIN_PASSWORD").map(checked_admin_password).transpose()?,
             ip_rate_limit: flag("GATEHOUSE_IP_RATE_LIMIT", true)?,
             trusted_proxies,
             run_jobs: flag("GATEHOUSE_JOBS", true)?,
+            hash_wait: std::time::Duration::from_secs(3),
         })
     }
 
@@ -108,6 +128,7 @@ impl Config {
             ip_rate_limit: true,
             trusted_proxies: Vec::new(),
             run_jobs: false,
+            hash_wait: std::time::Duration::from_secs(3),
         }
     }
 }
@@ -123,5 +144,31 @@ mod tests {
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"));
         assert!(printed.contains("Secret(***)"));
+    }
+
+    // covers: SEC-7, OPS-5
+    #[test]
+    fn a_merchant_admin_password_that_breaks_the_policy_refuses_to_start() {
+        // The only test in this binary that touches the environment.
+        std::env::set_var("GATEHOUSE_ADMIN_PASSWORD", "Admin-password-1");
+        let refused = Config::from_env();
+        std::env::remove_var("GATEHOUSE_ADMIN_PASSWORD");
+        let message = format!("{:#}", refused.expect_err("a password containing the username is refused"));
+        assert!(message.contains("GATEHOUSE_ADMIN_PASSWORD"), "{message}");
+        assert!(message.contains("must not contain your username or name"), "{message}");
+        assert!(!message.contains("Admin-password-1"), "the password itself is never shown: {message}");
+    }
+
+    // covers: SEC-7, OPS-5
+    #[test]
+    fn the_admin_password_check_names_each_rule_and_accepts_a_good_password() {
+        let refused = |p: &str| format!("{:#}", checked_admin_password(p.to_owned()).expect_err(p));
+        assert!(refused("short-1").contains("at least 12 characters"));
+        assert!(refused("merchant-key-for-the-shop").contains("must not contain your username or name"));
+        assert!(refused("password1234").contains("too common"));
+        assert_eq!(
+            checked_admin_password("Copper-Lantern-Meadow-4821".into()).unwrap().expose(),
+            "Copper-Lantern-Meadow-4821"
+        );
     }
 }

@@ -22,13 +22,12 @@ use app::api::ssr::RequestRef;
 use app::backend::authz::CallerCache;
 use app::backend::password::PasswordHasher;
 use app::backend::services::bootstrap;
-use app::backend::settings::Settings;
 use app::backend::state::NoDirectory;
 use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
 
 use crate::config::Config;
 use crate::forms::form_post;
-use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, security_headers};
+use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
 use app::api::approvals::decide::{ApproveRequest, RejectRequest};
@@ -72,7 +71,7 @@ impl Application {
         let state = AppState {
             db,
             clock,
-            hasher: PasswordHasher::new(cores),
+            hasher: PasswordHasher::with_max_wait(cores, config.hash_wait),
             config: Arc::new(AppConfig { public_url: config.public_url.clone(), ip_rate_limit: config.ip_rate_limit }),
             directory: Arc::new(NoDirectory),
         };
@@ -156,16 +155,14 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 
 async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let options = leptos_options(config);
-    let settings = {
-        let mut conn = state.db.pool().acquire().await?;
-        Settings::load(&mut conn).await?
-    };
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+    // SEC-2's limits are the server's, on the app clock and the current settings (see
+    // session_store.rs); the cookie itself lasts until the browser closes.
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(settings.session_idle_minutes)));
+        .with_expiry(Expiry::OnSessionEnd);
 
     let routes = generate_route_list(app::App);
     let context = leptos_context(state.clone());
@@ -197,7 +194,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             let reference = request.extensions().get::<RequestRef>().map(|r| r.0.as_str()).unwrap_or("-");
             tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %request.uri().path())
         }))
-        .layer(middleware::from_fn(security_headers::apply))
+        .layer(middleware::from_fn_with_state(
+            security_headers::HeaderPolicy::for_public_url(&config.public_url),
+            security_headers::apply,
+        ))
         .layer(Extension(state))
         .layer(Extension(options))
         .layer(Extension(client_ip::TrustedProxies(Arc::new(config.trusted_proxies.clone()))))
@@ -205,8 +205,11 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(client_ip::assign))
         .layer(middleware::from_fn(csrf::check))
         .into_inner();
-    let router =
-        router.layer(middleware::from_fn(password_change::gate)).layer(sessions).layer(CompressionLayer::new());
+    let router = router
+        .layer(middleware::from_fn(rpc_errors::busy_status))
+        .layer(middleware::from_fn(password_change::gate))
+        .layer(sessions)
+        .layer(CompressionLayer::new());
     let router = match limits {
         Some(limits) => router.layer(middleware::from_fn(rate_limit::limit)).layer(Extension(limits)),
         None => router,

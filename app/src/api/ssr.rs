@@ -47,20 +47,31 @@ pub async fn start_session(
     Ok(())
 }
 
-/// The signed-in user's ID, if the session is within its absolute lifetime (SEC-2).
+/// The signed-in user's ID, if the session is within its idle and absolute limits (SEC-2, on
+/// the app clock, under the settings as they are now). Activity slides the idle timeout: at
+/// most once a minute the session records it, and the session layer writes it back.
 pub async fn session_user_id(session: &Session, state: &AppState) -> Option<String> {
+    use crate::backend::store::sessions::{liveness, Liveness, SessionLimits, LAST_SEEN};
     let user_id: String = session.get(USER_ID).await.ok().flatten()?;
     let signed_in_at: i64 = session.get(SIGNED_IN_AT).await.ok().flatten()?;
-    let absolute_ms = {
+    let last_seen: Option<i64> = session.get(LAST_SEEN).await.ok().flatten();
+    let limits = {
         let mut conn = state.db.pool().acquire().await.ok()?;
-        crate::backend::settings::Settings::load(&mut conn).await.ok()?.session_absolute_hours
-            * crate::backend::clock::HOUR_MS
+        SessionLimits::of(&crate::backend::settings::Settings::load(&mut conn).await.ok()?)
     };
-    if state.now_ms() - signed_in_at > absolute_ms {
-        let _ = session.flush().await;
-        return None;
+    let now = state.now_ms();
+    match liveness(now, signed_in_at, last_seen, limits) {
+        Liveness::Ended => {
+            let _ = session.flush().await;
+            None
+        }
+        Liveness::Live { extend } => {
+            if extend {
+                let _ = session.insert(LAST_SEEN, now).await;
+            }
+            Some(user_id)
+        }
     }
-    Some(user_id)
 }
 
 /// Maps a use-case error to what the user is told; internal detail is logged, never shown.

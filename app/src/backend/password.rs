@@ -2,11 +2,13 @@
 //! few at a time, and the same work for unknown users as for known ones.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash as ParsedHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 
+use crate::backend::error::ServiceError;
 use crate::domain::{CommonPasswords, Password};
 
 /// A stored argon2id hash (PHC string). Not `Serialize`, and `Debug` hides it.
@@ -46,44 +48,101 @@ fn verify_blocking(candidate: &str, phc: &str) -> bool {
     }
 }
 
+/// Why a hash or a verification did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HashError {
+    /// Every hasher stayed busy for longer than the wait limit (SEC-1): the caller answers
+    /// "busy" rather than queue without end.
+    #[error("every password hasher is busy")]
+    Busy,
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
+
+impl From<HashError> for ServiceError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => ServiceError::Busy,
+            HashError::Failed(detail) => ServiceError::Internal(detail),
+        }
+    }
+}
+
+/// How long a request waits for a hasher by default before it is told "busy".
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(3);
+
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    concurrency: u32,
+    max_wait: Duration,
     dummy: Arc<String>,
 }
 
 impl PasswordHasher {
-    /// `concurrency` bounds parallel hashes (each takes 19 MiB and a core for ~20 ms).
+    /// `concurrency` bounds parallel hashes (each takes 19 MiB and a core for ~20 ms); a caller
+    /// waits at most [`DEFAULT_MAX_WAIT`] for one.
     pub fn new(concurrency: usize) -> Self {
-        let dummy = hash_blocking("gatehouse-dummy-password-for-unknown-users").expect("dummy hash");
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy: Arc::new(dummy) }
+        Self::with_max_wait(concurrency, DEFAULT_MAX_WAIT)
     }
 
-    pub async fn hash(&self, password: &Password) -> Result<PasswordHash, String> {
+    /// As [`PasswordHasher::new`], answering [`HashError::Busy`] after `max_wait` in the queue.
+    pub fn with_max_wait(concurrency: usize, max_wait: Duration) -> Self {
+        let dummy = hash_blocking("gatehouse-dummy-password-for-unknown-users").expect("dummy hash");
+        let concurrency = concurrency.clamp(1, 1024);
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency)),
+            concurrency: concurrency as u32,
+            max_wait,
+            dummy: Arc::new(dummy),
+        }
+    }
+
+    /// Takes every hashing permit until the returned guard is dropped: a saturated hasher, for
+    /// tests of SEC-1's busy answer.
+    pub async fn occupy_all(&self) -> OwnedSemaphorePermit {
+        self.permits.clone().acquire_many_owned(self.concurrency).await.expect("the semaphore is never closed")
+    }
+
+    async fn permit(&self) -> Result<SemaphorePermit<'_>, HashError> {
+        match tokio::time::timeout(self.max_wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(closed)) => Err(HashError::Failed(closed.to_string())),
+            Err(_elapsed) => Err(HashError::Busy),
+        }
+    }
+
+    pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         self.hash_secret(password.expose_secret().to_owned()).await
     }
 
-    async fn hash_secret(&self, secret: String) -> Result<PasswordHash, String> {
-        let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
-        tokio::task::spawn_blocking(move || hash_blocking(&secret)).await.map_err(|e| e.to_string())?.map(PasswordHash)
+    async fn hash_secret(&self, secret: String) -> Result<PasswordHash, HashError> {
+        let _permit = self.permit().await?;
+        tokio::task::spawn_blocking(move || hash_blocking(&secret))
+            .await
+            .map_err(|e| HashError::Failed(e.to_string()))?
+            .map(PasswordHash)
+            .map_err(HashError::Failed)
     }
 
     /// Verifies `candidate` against `stored`; with no stored hash it verifies against a dummy
     /// hash and answers false, so unknown usernames cost the same time (LOG-1).
-    pub async fn verify(&self, candidate: String, stored: Option<&PasswordHash>) -> bool {
+    pub async fn verify(&self, candidate: String, stored: Option<&PasswordHash>) -> Result<bool, HashError> {
         let (phc, real) = match stored {
             Some(hash) => (hash.0.clone(), true),
             None => ((*self.dummy).clone(), false),
         };
-        let Ok(_permit) = self.permits.acquire().await else { return false };
-        let ok = tokio::task::spawn_blocking(move || verify_blocking(&candidate, &phc)).await.unwrap_or(false);
-        ok && real
+        let _permit = self.permit().await?;
+        let ok = tokio::task::spawn_blocking(move || verify_blocking(&candidate, &phc))
+            .await
+            .map_err(|e| HashError::Failed(e.to_string()))?;
+        Ok(ok && real)
     }
 }
 
-/// Hashes an operator-supplied secret that bypasses the REG-9 policy (the bootstrap admin
-/// password of OPS-5, which must be changed at first sign-in anyway).
-pub async fn hash_unchecked(hasher: &PasswordHasher, secret: String) -> Result<PasswordHash, String> {
+/// Hashes an operator-supplied secret that bypasses the REG-9 policy (a generated bootstrap
+/// admin password of OPS-5, which must be changed at first sign-in anyway).
+pub async fn hash_unchecked(hasher: &PasswordHasher, secret: String) -> Result<PasswordHash, HashError> {
     hasher.hash_secret(secret).await
 }
 
@@ -115,16 +174,32 @@ mod tests {
         let hasher = PasswordHasher::new(2);
         let hash = hasher.hash(&password("correct horse battery")).await.unwrap();
         assert!(hash.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher.verify("correct horse battery".into(), Some(&hash)).await);
-        assert!(!hasher.verify("wrong horse battery".into(), Some(&hash)).await);
+        assert_eq!(hasher.verify("correct horse battery".into(), Some(&hash)).await, Ok(true));
+        assert_eq!(hasher.verify("wrong horse battery".into(), Some(&hash)).await, Ok(false));
         assert_eq!(format!("{hash:?}"), "PasswordHash(***)");
+    }
+
+    // covers: SEC-1
+    #[tokio::test]
+    async fn a_caller_waiting_longer_than_the_limit_for_a_hasher_is_told_busy() {
+        let hasher = PasswordHasher::with_max_wait(1, Duration::from_millis(50));
+        // A slow hash holds the only permit.
+        let slow_job = hasher.occupy_all().await;
+        let answered = tokio::time::timeout(Duration::from_secs(60), hasher.hash(&password("correct horse battery")))
+            .await
+            .expect("an answer within the wait limit, not a queue without end");
+        assert_eq!(answered, Err(HashError::Busy), "busy, not a hash");
+        let answered = tokio::time::timeout(Duration::from_secs(60), hasher.verify("x".into(), None)).await;
+        assert_eq!(answered, Ok(Err(HashError::Busy)), "verify answers busy too");
+        drop(slow_job);
+        assert!(hasher.hash(&password("correct horse battery")).await.is_ok(), "a free hasher hashes again");
     }
 
     // covers: LOG-1
     #[tokio::test]
     async fn unknown_users_never_verify_even_with_the_dummy_password() {
         let hasher = PasswordHasher::new(1);
-        assert!(!hasher.verify("gatehouse-dummy-password-for-unknown-users".into(), None).await);
+        assert_eq!(hasher.verify("gatehouse-dummy-password-for-unknown-users".into(), None).await, Ok(false));
     }
 
     // covers: REG-9

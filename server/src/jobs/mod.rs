@@ -2,3 +2,4 @@
 
 pub mod approval_timeouts;
 pub mod outbox;
+pub mod smtp_url;

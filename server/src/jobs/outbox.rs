@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use app::backend::mail::lettre::message::{Mailbox, MultiPart};
+use app::backend::mail::lettre::transport::smtp::client::{Tls, TlsParameters};
 use app::backend::mail::lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use app::backend::settings::Settings;
 use app::backend::store::outbox::{self as store, OutboxRow};
@@ -20,15 +21,25 @@ use app::backend::{Clock, Db};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::smtp_url::{parse_smtp_url, SmtpEndpoint, SmtpSecurity};
+
 /// Messages claimed per batch.
 pub const BATCH_SIZE: i64 = 20;
-/// How long a claim keeps other dispatchers away from a message.
-pub const LEASE_MS: i64 = 60_000;
 /// No new send starts after this much of the lease has passed; the rest go back to the queue,
 /// so a slow server cannot make a lease expire under a message that is still to be sent.
 const LEASE_BUDGET: Duration = Duration::from_secs(40);
-/// Upper bound for one send, well inside the lease.
+/// Upper bound for one send (connect, TLS, SMTP dialogue), enforced around the whole send.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// Slack for recording the outcome and for clock differences between instances.
+const LEASE_MARGIN: Duration = Duration::from_secs(20);
+/// How long a claim keeps other dispatchers away from a message: longer than the latest send
+/// of its batch can last (a send starts before `LEASE_BUDGET` and ends by `SEND_TIMEOUT`
+/// after), so no other instance can claim — and send again — a message still being sent.
+pub const LEASE_MS: i64 = (LEASE_BUDGET.as_millis() + SEND_TIMEOUT.as_millis() + LEASE_MARGIN.as_millis()) as i64;
+const _: () = assert!(
+    LEASE_MS as u128 >= LEASE_BUDGET.as_millis() + SEND_TIMEOUT.as_millis() + LEASE_MARGIN.as_millis(),
+    "a lease must outlive the latest send it covers"
+);
 /// Retry delays: 5 s, 10 s, 20 s … doubling, capped at an hour.
 pub const FIRST_RETRY_MS: i64 = 5_000;
 pub const MAX_RETRY_MS: i64 = 3_600_000;
@@ -39,23 +50,32 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Where messages go: an SMTP server, or `.eml` files when none is configured (development).
 pub enum MailTransport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, SmtpEndpoint),
     Files(PathBuf),
 }
 
 impl MailTransport {
-    /// `GATEHOUSE_SMTP_URL` (`smtp://host:port`, plain SMTP: lettre is built without TLS) or,
-    /// when it is unset or empty, files in `GATEHOUSE_MAIL_DIR` (created if missing).
+    /// `GATEHOUSE_SMTP_URL` (see [`parse_smtp_url`]) or, when it is unset or empty, files in
+    /// `GATEHOUSE_MAIL_DIR` (created if missing).
     pub fn from_config(smtp_url: Option<&str>, mail_dir: &Path) -> anyhow::Result<Self> {
         match smtp_url.map(str::trim).filter(|url| !url.is_empty()) {
             Some(url) => {
-                let (host, port) = parse_smtp_url(url)?;
-                // lettre's from_url needs a TLS feature even for plain smtp://.
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                    .port(port)
+                let endpoint = parse_smtp_url(url)?;
+                let tls = |host: &str| {
+                    TlsParameters::new(host.to_owned()).context("GATEHOUSE_SMTP_URL: TLS could not be set up")
+                };
+                let mode = match endpoint.security {
+                    SmtpSecurity::Plain => Tls::None,
+                    SmtpSecurity::StartTlsRequired => Tls::Required(tls(&endpoint.host)?),
+                    SmtpSecurity::StartTlsOpportunistic => Tls::Opportunistic(tls(&endpoint.host)?),
+                    SmtpSecurity::ImplicitTls => Tls::Wrapper(tls(&endpoint.host)?),
+                };
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(endpoint.host.clone())
+                    .port(endpoint.port)
+                    .tls(mode)
                     .timeout(Some(Duration::from_secs(15)))
                     .build();
-                Ok(Self::Smtp(transport))
+                Ok(Self::Smtp(transport, endpoint))
             }
             None => {
                 std::fs::create_dir_all(mail_dir)
@@ -68,7 +88,7 @@ impl MailTransport {
     /// A short description for the startup log.
     pub fn describe(&self) -> String {
         match self {
-            Self::Smtp(_) => "SMTP".to_owned(),
+            Self::Smtp(_, endpoint) => format!("SMTP {}:{} ({})", endpoint.host, endpoint.port, endpoint.security),
             Self::Files(dir) => format!(".eml files in {}", dir.display()),
         }
     }
@@ -76,7 +96,7 @@ impl MailTransport {
     async fn send(&self, message: Message) -> Result<(), String> {
         let sending = async {
             match self {
-                Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|err| err.to_string()),
+                Self::Smtp(smtp, _) => smtp.send(message).await.map(|_| ()).map_err(|err| err.to_string()),
                 Self::Files(dir) => AsyncFileTransport::<Tokio1Executor>::new(dir)
                     .send(message)
                     .await
@@ -88,27 +108,6 @@ impl MailTransport {
             .await
             .unwrap_or_else(|_| Err(format!("no answer within {} s", SEND_TIMEOUT.as_secs())))
     }
-}
-
-/// Reads `smtp://host[:port][/]`; credentials are refused because they would cross the
-/// network in clear (SEC-7).
-fn parse_smtp_url(url: &str) -> anyhow::Result<(String, u16)> {
-    let rest = url.strip_prefix("smtp://").with_context(|| {
-        "GATEHOUSE_SMTP_URL must look like smtp://host:port (TLS schemes are not built in)".to_owned()
-    })?;
-    let authority = rest.trim_end_matches('/');
-    anyhow::ensure!(!authority.contains('@'), "GATEHOUSE_SMTP_URL must not contain credentials");
-    anyhow::ensure!(!authority.contains(['/', '?', '#']), "GATEHOUSE_SMTP_URL must be smtp://host:port");
-    let (host, port) = match authority.rsplit_once(':') {
-        // An IPv6 address without a port ends in `]`, not in a port number.
-        Some((host, port)) if !port.ends_with(']') => {
-            (host, port.parse::<u16>().with_context(|| format!("bad SMTP port {port:?}"))?)
-        }
-        _ => (authority, 25),
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    anyhow::ensure!(!host.is_empty(), "GATEHOUSE_SMTP_URL has no host");
-    Ok((host.to_owned(), port))
 }
 
 /// The delay before attempt `attempts + 1`, after `attempts` failures (at least 1).
@@ -267,13 +266,64 @@ mod tests {
         assert_eq!(retry_delay_ms(100), MAX_RETRY_MS);
     }
 
+    // covers: NOT-3, SEC-7
     #[test]
-    fn smtp_urls_are_plain_host_and_port() {
-        assert_eq!(parse_smtp_url("smtp://127.0.0.1:1025").unwrap(), ("127.0.0.1".to_owned(), 1025));
-        assert_eq!(parse_smtp_url("smtp://mail.example/").unwrap(), ("mail.example".to_owned(), 25));
-        assert_eq!(parse_smtp_url("smtp://[::1]:2525").unwrap(), ("::1".to_owned(), 2525));
-        assert!(parse_smtp_url("smtps://mail.example:465").is_err());
-        assert!(parse_smtp_url("smtp://user:secret@mail.example:25").is_err());
-        assert!(parse_smtp_url("smtp://mail.example:port").is_err());
+    fn a_lease_outlives_the_latest_send_it_covers() {
+        let worst_case = LEASE_BUDGET + SEND_TIMEOUT;
+        assert!(Duration::from_millis(LEASE_MS as u64) >= worst_case + Duration::from_secs(10), "lease {LEASE_MS} ms");
+    }
+
+    // covers: SEC-7
+    #[test]
+    fn a_tls_url_builds_a_tls_transport() {
+        let dir = std::env::temp_dir();
+        for url in
+            ["smtp://mail.example:587?tls=required", "smtp://mail.example?tls=opportunistic", "smtps://mail.example"]
+        {
+            let transport = MailTransport::from_config(Some(url), &dir).unwrap();
+            assert!(transport.describe().contains("TLS"), "{url}: {}", transport.describe());
+        }
+    }
+
+    /// A server that offers no STARTTLS and records every command it is sent.
+    async fn plain_smtp_server() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            let mut commands = Vec::new();
+            write.write_all(b"220 plain.example ESMTP\r\n").await.unwrap();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let reply: &[u8] = if line.starts_with("EHLO") { b"250 plain.example\r\n" } else { b"250 ok\r\n" };
+                commands.push(line);
+                if write.write_all(reply).await.is_err() {
+                    break;
+                }
+            }
+            commands
+        });
+        (port, server)
+    }
+
+    // covers: SEC-7
+    #[tokio::test]
+    async fn required_starttls_sends_nothing_to_a_server_without_it() {
+        let (port, server) = plain_smtp_server().await;
+        let url = format!("smtp://127.0.0.1:{port}?tls=required");
+        let transport = MailTransport::from_config(Some(&url), &std::env::temp_dir()).unwrap();
+        let message = Message::builder()
+            .from("Shop <shop@example.com>".parse().unwrap())
+            .to("ann@example.com".parse().unwrap())
+            .subject("Your reset link")
+            .body("secret link".to_owned())
+            .unwrap();
+        assert!(transport.send(message).await.is_err(), "refused without STARTTLS");
+        drop(transport);
+        let commands = server.await.unwrap();
+        assert!(commands.iter().any(|c| c.starts_with("EHLO")), "{commands:?}");
+        assert!(!commands.iter().any(|c| c.starts_with("MAIL") || c.starts_with("DATA")), "{commands:?}");
     }
 }

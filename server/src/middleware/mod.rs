@@ -6,4 +6,5 @@ pub mod csrf;
 pub mod password_change;
 pub mod rate_limit;
 pub mod request_id;
+pub mod rpc_errors;
 pub mod security_headers;

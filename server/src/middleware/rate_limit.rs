@@ -1,8 +1,9 @@
 //! SEC-4 per-client-address limits on sign-in, registration, forgot-login and online access
-//! (governor token buckets, one per address and kind). `GATEHOUSE_IP_RATE_LIMIT=off` turns
-//! them off; the per-username failure counters are separate and always on.
+//! (governor token buckets, one per client — an IPv4 address or an IPv6 /64 — and kind).
+//! `GATEHOUSE_IP_RATE_LIMIT=off` turns them off; the per-username failure counters are
+//! separate and always on.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -56,6 +57,16 @@ impl Default for Limits {
     }
 }
 
+/// The bucket of a client address: an IPv4 address is one client; an IPv6 client is its /64,
+/// the smallest network one subscriber gets, so rotating through the 2^64 addresses of its
+/// own network buys nothing. IPv4-mapped IPv6 addresses count as their IPv4 address.
+pub fn bucket(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+    }
+}
+
 impl Limits {
     pub fn allow(&self, kind: Kind, ip: IpAddr) -> bool {
         let limiter = match kind {
@@ -63,7 +74,7 @@ impl Limits {
             Kind::Registration => &self.registration,
             Kind::ForgotLogin => &self.forgot,
         };
-        limiter.check_key(&ip).is_ok()
+        limiter.check_key(&bucket(ip)).is_ok()
     }
 
     /// Forgets addresses whose buckets are full again (called periodically; bounds memory).
@@ -116,5 +127,24 @@ mod tests {
         let allowed = (0..20).filter(|_| limits.allow(Kind::Registration, a)).count();
         assert_eq!(allowed, 6);
         assert!(limits.allow(Kind::Registration, b));
+    }
+
+    // covers: SEC-4
+    #[test]
+    fn an_ipv6_client_has_one_bucket_per_64_and_ipv4_one_per_address() {
+        let limits = Limits::default();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let allowed = (0..6).filter(|i| limits.allow(Kind::Registration, ip(&format!("2001:db8:1:2::{i:x}")))).count();
+        assert_eq!(allowed, 6);
+        assert!(!limits.allow(Kind::Registration, ip("2001:db8:1:2:ffff:ffff:ffff:ffff")), "same /64, same bucket");
+        assert!(limits.allow(Kind::Registration, ip("2001:db8:1:3::1")), "the next /64 is another client");
+        for _ in 0..6 {
+            limits.allow(Kind::Registration, ip("192.0.2.1"));
+        }
+        assert!(
+            !limits.allow(Kind::Registration, ip("::ffff:192.0.2.1")),
+            "an IPv4-mapped address is that IPv4 address"
+        );
+        assert!(limits.allow(Kind::Registration, ip("192.0.2.2")), "IPv4 addresses are counted one by one");
     }
 }

@@ -21,7 +21,7 @@ pub async fn ensure_merchant_admin(state: &AppState, configured: Option<&str>) -
     }
     let generated = configured.is_none().then(generate_password);
     let password = configured.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
-    let hash = hash_unchecked(&state.hasher, password).await.map_err(ServiceError::Internal)?;
+    let hash = hash_unchecked(&state.hasher, password).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     let person_id = persons::insert(

@@ -32,11 +32,11 @@ pub async fn change_password(state: &AppState, who: &Authenticated, change: Pass
         }
         users::password_hash_of(&mut conn, who.user_id()).await?.map(PasswordHash::from_stored)
     }; // no connection is held while argon2 runs
-    if !state.hasher.verify(change.current, stored.as_ref()).await {
+    if !state.hasher.verify(change.current, stored.as_ref()).await? {
         return Err(ServiceError::field("current_password", "The current password is incorrect"));
     }
     throttle::clear(&mut *state.db.pool().acquire().await?, Counter::Username, &lower).await?;
-    let hash = state.hasher.hash(&change.new).await.map_err(ServiceError::Internal)?;
+    let hash = state.hasher.hash(&change.new).await?;
     let mut tx = state.db.begin().await?;
     users::set_password(&mut tx, who.user_id(), hash.as_str(), false, now).await?;
     sessions::delete_for_user(&mut tx, who.user_id()).await?;

@@ -67,7 +67,7 @@ pub async fn sign_in(
     };
     // No connection is held while argon2 runs.
     let stored = record.as_ref().and_then(|r| r.password_hash.clone()).map(PasswordHash::from_stored);
-    let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await;
+    let verified = state.hasher.verify(password.to_owned(), stored.as_ref()).await?;
     let Some(record) = record.filter(|_| verified) else {
         return Err(ServiceError::SignInFailed);
     };

@@ -16,7 +16,7 @@ use crate::domain::{
 /// with an approval definition the user waits, reserved, as pending (REG-8, REG-13).
 pub(super) async fn register_individual(ctx: &Ctx<'_>, r: IndividualRegistration) -> Result<Registered, ServiceError> {
     refuse_if_any(username_errors(ctx, &r).await?)?;
-    let hash = ctx.state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let hash = ctx.state.hasher.hash(&r.password).await?;
     let now = ctx.state.now_ms();
     let mut tx = ctx.state.db.begin().await?;
     let person_id = insert_person(&mut tx, &r, ctx.language, PhoneUse::Personal, now).await?;
@@ -56,7 +56,7 @@ pub(super) async fn register_business(
     errors.extend(username_errors(ctx, &r).await?);
     refuse_if_any(errors)?;
     let organization = organization.ok_or(ServiceError::NotFound)?;
-    let hash = ctx.state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let hash = ctx.state.hasher.hash(&r.password).await?;
     let now = ctx.state.now_ms();
     let mut tx = ctx.state.db.begin().await?;
     let person_id = insert_person(&mut tx, &r, ctx.language, PhoneUse::Business, now).await?;
@@ -85,7 +85,7 @@ pub(super) async fn register_company(
     company: CompanyDetails,
 ) -> Result<Registered, ServiceError> {
     refuse_if_any(username_errors(ctx, &r).await?)?;
-    let hash = ctx.state.hasher.hash(&r.password).await.map_err(ServiceError::Internal)?;
+    let hash = ctx.state.hasher.hash(&r.password).await?;
     let now = ctx.state.now_ms();
     let mut tx = ctx.state.db.begin().await?;
     let (registry_id, organization_id) = insert_organization(&mut tx, &company, kind, now).await?;
