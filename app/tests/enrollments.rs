@@ -2,15 +2,18 @@
 //! through the Pending Approvals queue, listed only once the user's registration is approved.
 
 use app::backend::authz::company_approver;
-use app::backend::services::approvals::{approve, pending};
+use app::backend::services::approvals::{approve, decidable, pending, Approved};
 use app::backend::services::enrollments::{request_enrollment, Enrolled};
 use app::backend::services::registration::register;
-use app::backend::testing::{exec, for_each_database, individual_fields, migrated_state, one, strings};
-use app::backend::{new_id, AppState, TestClock};
+use app::backend::testing::{
+    approver, company, exec, for_each_database, individual_fields, mails, migrated_state, one, queue,
+    second_primary_user, status_of, strings, universal_approver, DEFAULT_DEFINITION as SEEDED_DEFINITION,
+};
+use app::backend::{new_id, AppState, ServiceError, TestClock};
 use app::domain::Language;
 
 const T0: i64 = 1_800_000_000_000;
-const DEFAULT_DEFINITION: &str = "00000000-0000-7000-8000-000000000201";
+const DEFAULT_DEFINITION: &str = SEEDED_DEFINITION;
 
 async fn enrollment(state: &AppState, key: &str, definition: Option<&str>) -> String {
     let (enrollment, role) = (new_id(), new_id());
@@ -113,6 +116,74 @@ async fn an_enrollment_without_an_approval_definition_is_granted_at_once() {
         assert_eq!(roles, vec![role], "{}: granted without a request", db.label);
         let requests = strings(&state, "SELECT id FROM requests WHERE kind = 'enrollment'", &[]).await;
         assert!(requests.is_empty(), "{}: no request was queued", db.label);
+    })
+    .await;
+}
+
+async fn enroll(state: &AppState, user: &str, key: &str) -> String {
+    match request_enrollment(state, user, key).await.expect("enroll") {
+        Enrolled::Pending { request_id } => request_id,
+        Enrolled::Granted => panic!("an enrollment with a definition waits for approval"),
+    }
+}
+
+// covers: APR-10, APR-2, NOT-1, SEC-5
+#[tokio::test]
+async fn a_primary_users_own_enrollment_is_decided_by_another_primary_user_never_by_themselves() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        let role = enrollment(&state, "trade", Some(SEEDED_DEFINITION)).await;
+        let acme = company(&state, "Acme Tools", "pat.owner").await;
+        let lee = second_primary_user(&state, &acme, "lee.chen").await;
+        exec(&state, "DELETE FROM outbox", &[]).await;
+        let request = enroll(&state, &acme.primary, "trade").await;
+
+        let pat = approver(&state, &acme.primary).await;
+        assert!(!queue(&state, &pat).await.contains(&request), "[{label}] not in the requester's own queue");
+        let seen = decidable(&state, &pat, &request).await;
+        assert!(matches!(seen, Err(ServiceError::NotFound)), "[{label}] nor decidable by them: {:?}", seen.err());
+        let own = approve(&state, &pat, &request, "", &[]).await;
+        assert!(matches!(own, Err(ServiceError::NotFound)), "[{label}] nor approved by them: {own:?}");
+        assert_eq!(status_of(&state, "requests", &request).await, "pending", "[{label}]");
+        assert_eq!(
+            mails(&state, "approval_needed").await,
+            vec!["lee.chen@example.com".to_owned()],
+            "[{label}] NOT-1: the other primary user is told, not the requester"
+        );
+
+        let lee = approver(&state, &lee).await;
+        assert_eq!(queue(&state, &lee).await, vec![request.clone()], "[{label}] the other primary user decides");
+        let decided = approve(&state, &lee, &request, "", &[]).await;
+        assert_eq!(decided.ok(), Some(Approved::Final { user_id: acme.primary.clone() }), "[{label}]");
+        let roles = strings(&state, "SELECT role_id FROM user_roles WHERE user_id = $1", &[&acme.primary]).await;
+        assert!(roles.contains(&role), "[{label}] granted");
+    })
+    .await;
+}
+
+// covers: APR-10, APR-2, APR-7, NOT-1
+#[tokio::test]
+async fn the_only_primary_users_own_enrollment_goes_on_to_the_universal_approver() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        enrollment(&state, "trade", Some(SEEDED_DEFINITION)).await;
+        let admin = universal_approver(&state).await;
+        let acme = company(&state, "Acme Tools", "pat.owner").await;
+        exec(&state, "DELETE FROM outbox", &[]).await;
+        let request = enroll(&state, &acme.primary, "trade").await;
+
+        let pat = approver(&state, &acme.primary).await;
+        assert!(queue(&state, &pat).await.is_empty(), "[{label}] not in the requester's own queue");
+        assert!(matches!(decidable(&state, &pat, &request).await, Err(ServiceError::NotFound)), "[{label}]");
+        assert!(
+            !mails(&state, "approval_needed").await.contains(&"pat.owner@example.com".to_owned()),
+            "[{label}] NOT-1: the requester is not asked to approve their own request"
+        );
+        assert_eq!(queue(&state, &admin).await, vec![request.clone()], "[{label}] past the last step: universal");
+        let decided = approve(&state, &admin, &request, "", &[]).await;
+        assert_eq!(decided.ok(), Some(Approved::Final { user_id: acme.primary.clone() }), "[{label}]");
     })
     .await;
 }

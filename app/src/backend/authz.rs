@@ -79,10 +79,15 @@ async fn usable_user(state: &AppState, user_id: &str) -> Result<CurrentUser, Ser
     Ok(user)
 }
 
+/// APR-2: the setting `universal_approver` names a user by id (a username can be released and
+/// registered by anyone), and only an active merchant admin acts as the universal approver.
 async fn is_universal(state: &AppState, user: &CurrentUser) -> Result<bool, ServiceError> {
+    if !user.is_merchant_admin {
+        return Ok(false);
+    }
     let mut conn = state.db.pool().acquire().await?;
     let settings = crate::backend::settings::Settings::load(&mut conn).await?;
-    Ok(settings.universal_approver.eq_ignore_ascii_case(&user.username))
+    Ok(settings.universal_approver_id.as_deref() == Some(user.id.as_str()))
 }
 
 /// `/admin/approvals`: a company user with an approval permission, limited to their company.

@@ -139,9 +139,11 @@ pub async fn second_primary_user(state: &AppState, company: &Company, username: 
 /// A new approval definition with `steps` (approver kind, named user, group) in order.
 pub async fn definition(state: &AppState, steps: &[(ApproverKind, Option<&str>, Option<&str>)]) -> String {
     let id = new_id();
-    exec(state, "INSERT INTO approval_definitions (id, key, name, created_at) VALUES ($1, $1, 'Test definition', 0)", &[
-        &id,
-    ])
+    exec(
+        state,
+        "INSERT INTO approval_definitions (id, key, name, created_at) VALUES ($1, $1, 'Test definition', 0)",
+        &[&id],
+    )
     .await;
     for (i, (kind, user, group)) in steps.iter().enumerate() {
         sqlx::query(
@@ -215,10 +217,11 @@ pub async fn set_setting(state: &AppState, key: &str, value: &str) {
 /// (APR-10).
 pub async fn enrollment(state: &AppState, key: &str, definition: Option<&str>) -> String {
     let (enrollment, role) = (new_id(), new_id());
-    exec(state, "INSERT INTO roles (id, key, name, is_seeded, created_at) VALUES ($1, $2, 'Trade pricing', 0, 0)", &[
-        &role,
-        &format!("{key}_role"),
-    ])
+    exec(
+        state,
+        "INSERT INTO roles (id, key, name, is_seeded, created_at) VALUES ($1, $2, 'Trade pricing', 0, 0)",
+        &[&role, &format!("{key}_role")],
+    )
     .await;
     exec(
         state,

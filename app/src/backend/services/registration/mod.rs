@@ -275,7 +275,7 @@ async fn add_user(
         let request_id = requests::insert(
             conn,
             &requests::NewRequest {
-                kind: "registration",
+                kind: crate::domain::RequestKind::Registration,
                 user_id: &user_id,
                 organization_id: who.organization_id,
                 user_type_id: Some(&who.user_type.id),
