@@ -4,57 +4,17 @@
 use app::backend::authz::company_approver;
 use app::backend::services::approvals::{approve, decidable, pending, Approved};
 use app::backend::services::enrollments::{request_enrollment, Enrolled};
-use app::backend::services::registration::register;
 use app::backend::testing::{
-    approver, company, exec, for_each_database, individual_fields, mails, migrated_state, one, queue,
-    second_primary_user, status_of, strings, universal_approver, DEFAULT_DEFINITION as SEEDED_DEFINITION,
+    approver, company, enrollment, exec, for_each_database, individual_fields, mails, migrated_state, queue,
+    register_as, second_primary_user, staff, status_of, strings, universal_approver, DEFAULT_DEFINITION, T0,
 };
-use app::backend::{new_id, AppState, ServiceError, TestClock};
-use app::domain::Language;
+use app::backend::{AppState, ServiceError, TestClock};
 
-const T0: i64 = 1_800_000_000_000;
-const DEFAULT_DEFINITION: &str = SEEDED_DEFINITION;
-
-async fn enrollment(state: &AppState, key: &str, definition: Option<&str>) -> String {
-    let (enrollment, role) = (new_id(), new_id());
-    let definition = definition.unwrap_or("");
-    exec(
-        state,
-        "INSERT INTO roles (id, key, name, is_seeded, created_at) VALUES ($1, $2, 'Trade pricing', 0, 0)",
-        &[&role, &format!("{key}_role")],
-    )
-    .await;
-    exec(
-        state,
-        "INSERT INTO enrollments (id, key, name, approval_definition_id, is_active, created_at) \
-         VALUES ($1, $2, 'Trade pricing', NULLIF($3, ''), 1, 0)",
-        &[&enrollment, key, definition],
-    )
-    .await;
-    exec(state, "INSERT INTO enrollment_roles (enrollment_id, role_id) VALUES ($1, $2)", &[&enrollment, &role]).await;
-    role
-}
-
+/// Sam, a staff member of Acme (primary user Pat) awaiting approval: (Pat, Sam, Sam's request).
 async fn company_and_staff(state: &AppState) -> (String, String, String) {
-    let mut fields = individual_fields("pat.primary");
-    fields.insert("email".into(), "pat.primary@example.com".into());
-    for (k, v) in [
-        ("company_name", "Acme"),
-        ("address_line1", "1 Main St"),
-        ("city", "Springfield"),
-        ("postal_code", "12345"),
-        ("country", "US"),
-    ] {
-        fields.insert(k.into(), v.into());
-    }
-    let company = register(state, "company_primary", &fields, Language::English).await.expect("company");
-    let mut staff = individual_fields("sam.staff");
-    staff.insert("first_name".into(), "Sam".into());
-    staff.insert("email".into(), "sam.staff@example.com".into());
-    staff.insert("registry_id".into(), company.registry_id.clone().expect("registry id"));
-    let staff = register(state, "company_business", &staff, Language::English).await.expect("staff");
-    let registration = one(state, "SELECT id FROM requests WHERE user_id = $1", &[&staff.user_id]).await;
-    (company.user_id, staff.user_id, registration)
+    let acme = company(state, "Acme", "pat.primary").await;
+    let (sam, registration) = staff(state, &acme, "sam.staff").await;
+    (acme.primary, sam, registration)
 }
 
 // covers: APR-10, APR-4, NOT-1
@@ -103,9 +63,7 @@ async fn an_enrollment_without_an_approval_definition_is_granted_at_once() {
     for_each_database(|db| async move {
         let state = migrated_state(&db.url, TestClock::at(T0)).await;
         let role = enrollment(&state, "newsletter", None).await;
-        let user = register(&state, "individual", &individual_fields("ivy.individual"), Language::English)
-            .await
-            .expect("individual");
+        let user = register_as(&state, "individual", &individual_fields("ivy.individual")).await.expect("individual");
         assert_eq!(
             request_enrollment(&state, &user.user_id, "newsletter").await.expect("enroll"),
             Enrolled::Granted,
@@ -133,7 +91,7 @@ async fn a_primary_users_own_enrollment_is_decided_by_another_primary_user_never
     for_each_database(|db| async move {
         let label = db.label;
         let state = migrated_state(&db.url, TestClock::at(T0)).await;
-        let role = enrollment(&state, "trade", Some(SEEDED_DEFINITION)).await;
+        let role = enrollment(&state, "trade", Some(DEFAULT_DEFINITION)).await;
         let acme = company(&state, "Acme Tools", "pat.owner").await;
         let lee = second_primary_user(&state, &acme, "lee.chen").await;
         exec(&state, "DELETE FROM outbox", &[]).await;
@@ -168,7 +126,7 @@ async fn the_only_primary_users_own_enrollment_goes_on_to_the_universal_approver
     for_each_database(|db| async move {
         let label = db.label;
         let state = migrated_state(&db.url, TestClock::at(T0)).await;
-        enrollment(&state, "trade", Some(SEEDED_DEFINITION)).await;
+        enrollment(&state, "trade", Some(DEFAULT_DEFINITION)).await;
         let admin = universal_approver(&state).await;
         let acme = company(&state, "Acme Tools", "pat.owner").await;
         exec(&state, "DELETE FROM outbox", &[]).await;

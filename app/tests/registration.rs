@@ -2,15 +2,14 @@
 //! `TEST_DATABASE_URL` is set (`app::backend::testing`).
 #![cfg(feature = "ssr")]
 
-use app::backend::services::registration::{register, registrable_types, Registered, USERNAME_TAKEN};
+use app::backend::services::registration::{registrable_types, Registered, USERNAME_TAKEN};
 use app::backend::services::{bootstrap, Fields};
 use app::backend::settings;
 use app::backend::store::user_types;
-use app::backend::testing::{count_rows, for_each_database, individual_fields, migrated_state, postgres, TestDb};
+use app::backend::testing::{
+    concurrent_databases, count_rows, for_each_database, individual_fields, migrated_state, register_as, TestDb, T0,
+};
 use app::backend::{AppState, DbKind, ServiceError, TestClock};
-use app::domain::Language;
-
-const T0: i64 = 1_800_000_000_000;
 const INDIVIDUAL_TYPE_ID: &str = "00000000-0000-7000-8000-000000000301";
 
 /// kind, status, current_step, step_count, created_person_id, created_contact_id
@@ -52,7 +51,7 @@ fn with(mut fields: Fields, changes: &[(&str, &str)]) -> Fields {
 }
 
 async fn register_individual(state: &AppState, fields: &Fields) -> Result<Registered, ServiceError> {
-    register(state, "individual", fields, Language::English).await
+    register_as(state, "individual", fields).await
 }
 
 /// The field errors of a failed registration as (field, message).
@@ -421,13 +420,7 @@ async fn race_for_the_same_username(state: &AppState, label: &str) {
 // covers: REG-8, REG-14
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_registrations_of_one_username_let_exactly_one_win() {
-    // A file, so the pool has several connections and the writers really race.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("race.db").display());
-    let state = migrated_state(&url, TestClock::at(T0)).await;
-    race_for_the_same_username(&state, "sqlite file").await;
-    state.db.close().await;
-    if let Some(db) = postgres().await {
+    for db in concurrent_databases().await {
         let state = state_on(&db).await;
         race_for_the_same_username(&state, db.label).await;
         state.db.close().await;
@@ -446,10 +439,9 @@ async fn joining_an_existing_company_leaves_the_user_pending_with_a_one_step_req
         let label = db.label;
         let state = state_on(&db).await;
         bootstrap::load_demo_data(&state).await.expect("demo data");
-        let registered =
-            register(&state, "company_business", &business_fields("ann.lee", "r-acme01"), Language::English)
-                .await
-                .unwrap_or_else(|e| panic!("[{label}] {e:?}"));
+        let registered = register_as(&state, "company_business", &business_fields("ann.lee", "r-acme01"))
+            .await
+            .unwrap_or_else(|e| panic!("[{label}] {e:?}"));
         assert!(registered.needs_approval, "[{label}] the company's primary users approve");
         let pool = state.db.pool();
 
@@ -528,8 +520,7 @@ async fn an_unknown_or_malformed_registry_id_is_an_error_on_its_field_and_writes
             ("ACME", "Enter a Registry ID like R-7K4Q2M"),
             ("", "Enter the Registry ID"),
         ] {
-            let result =
-                register(&state, "company_business", &business_fields("ann.lee", registry_id), Language::English).await;
+            let result = register_as(&state, "company_business", &business_fields("ann.lee", registry_id)).await;
             let errors = field_errors(result, label);
             assert_eq!(
                 message_for(&errors, "registry_id").as_deref(),
@@ -542,8 +533,7 @@ async fn an_unknown_or_malformed_registry_id_is_an_error_on_its_field_and_writes
             let mut conn = state.db.pool().acquire().await.unwrap();
             user_types::set_active(&mut conn, "partner_business", true, T0).await.unwrap();
         }
-        let result =
-            register(&state, "partner_business", &business_fields("ann.lee", "R-ACME01"), Language::English).await;
+        let result = register_as(&state, "partner_business", &business_fields("ann.lee", "R-ACME01")).await;
         assert!(message_for(&field_errors(result, label), "registry_id").is_some(), "[{label}] partner mismatch");
         assert_eq!(counts(&state).await, before, "[{label}] nothing written");
     })
@@ -581,7 +571,7 @@ async fn the_registrable_types_are_the_active_ones_and_group_ut_narrows_them() {
             ["individual", "online_access_individual", "company_primary", "company_business"],
             "[{label}] an activated type is listed in its sort order"
         );
-        let result = register(&state, "partner_business", &individual_fields("ann.lee"), Language::English).await;
+        let result = register_as(&state, "partner_business", &individual_fields("ann.lee")).await;
         assert!(matches!(result, Err(ServiceError::NotFound)), "[{label}] an inactive type cannot be registered");
     })
     .await;

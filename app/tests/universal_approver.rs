@@ -80,7 +80,13 @@ async fn migration_0004_names_the_existing_admin_by_id() {
     for_each_database(|db| async move {
         let label = db.label;
         let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        assert_eq!(
+            one(&state, "SELECT value FROM settings WHERE key = 'universal_approver'", &[]).await,
+            "",
+            "[{label}] migrated before any admin exists: nobody"
+        );
         let admin = ready_merchant_admin(&state).await;
+        company(&state, "Kim's", "kim.owner").await;
         assert_eq!(
             one(&state, "SELECT value FROM settings WHERE key = 'universal_approver'", &[]).await,
             admin,
@@ -94,7 +100,14 @@ async fn migration_0004_names_the_existing_admin_by_id() {
         assert_eq!(
             one(&state, "SELECT value FROM settings WHERE key = 'universal_approver'", &[]).await,
             admin,
-            "[{label}]"
+            "[{label}] a merchant admin's username becomes their id"
+        );
+        set_setting(&state, "universal_approver", "kim.owner").await;
+        sqlx::raw_sql(sql).execute(state.db.pool()).await.expect("0004");
+        assert_eq!(
+            one(&state, "SELECT value FROM settings WHERE key = 'universal_approver'", &[]).await,
+            "",
+            "[{label}] any other username names nobody"
         );
     })
     .await;
