@@ -203,3 +203,38 @@ pub async fn in_scope(
         bind_approver(sqlx::query_as(&sql), approver).bind(request_id).fetch_optional(&mut *conn).await?;
     Ok(row.is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ApproverKind, Decision, RequestStatus, UserStatus};
+
+    // covers: APR-2, APR-4
+    /// The statuses and kinds spelled inside the queue's SQL are the domain's stored strings, so
+    /// renaming a variant cannot leave the queue silently matching nothing.
+    #[test]
+    fn every_literal_in_the_queue_sql_is_a_stored_vocabulary_string() {
+        let key = |merchant| ApproverKey {
+            user_id: "u",
+            organization_id: Some("o"),
+            pending_approvals: true,
+            group_approvals: true,
+            is_universal: true,
+            is_merchant_admin: merchant,
+        };
+        let mut sql = vec![MAY_DECIDE, LISTABLE, PENDING_COLUMNS, PENDING_FROM];
+        sql.extend(queue_branches(&key(false)));
+        sql.extend(queue_branches(&key(true)));
+        let sql = sql.join(" ");
+        let literals: Vec<&str> = sql.split('\'').skip(1).step_by(2).collect();
+        assert!(literals.len() > 10, "{literals:?}");
+        for literal in literals {
+            let known = literal.parse::<RequestStatus>().is_ok()
+                || literal.parse::<RequestKind>().is_ok()
+                || literal.parse::<ApproverKind>().is_ok()
+                || literal.parse::<UserStatus>().is_ok()
+                || literal.parse::<Decision>().is_ok();
+            assert!(known, "{literal:?} is not a stored vocabulary string");
+        }
+    }
+}

@@ -233,3 +233,52 @@ pub async fn enrollment(state: &AppState, key: &str, definition: Option<&str>) -
     exec(state, "INSERT INTO enrollment_roles (enrollment_id, role_id) VALUES ($1, $2)", &[&enrollment, &role]).await;
     role
 }
+
+/// `fields` with `changes` applied.
+pub fn with(mut fields: Fields, changes: &[(&str, &str)]) -> Fields {
+    for (k, v) in changes {
+        fields.insert((*k).to_owned(), (*v).to_owned());
+    }
+    fields
+}
+
+/// The field errors of a failed registration as (field, message).
+///
+/// # Panics
+/// When the registration did not fail with field errors.
+pub fn field_errors(result: Result<Registered, ServiceError>, label: &str) -> Vec<(String, String)> {
+    match result {
+        Err(ServiceError::Validation(errors)) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+        other => panic!("[{label}] expected field errors, got {other:?}"),
+    }
+}
+
+/// The message of `field` among (field, message) errors.
+pub fn message_for(errors: &[(String, String)], field: &str) -> Option<String> {
+    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+}
+
+/// Tables a registration writes to; a failed one must leave every count as it was (REG-14).
+pub const REGISTRATION_TABLES: &[&str] = &[
+    "persons",
+    "email_addresses",
+    "phones",
+    "users",
+    "contacts",
+    "accounts",
+    "account_assignments",
+    "contact_preferences",
+    "contact_preference_history",
+    "requests",
+    "outbox",
+    "audit_log",
+];
+
+/// Row counts of [`REGISTRATION_TABLES`].
+pub async fn registration_counts(state: &AppState) -> Vec<(&'static str, i64)> {
+    let mut counts = Vec::new();
+    for table in REGISTRATION_TABLES {
+        counts.push((*table, super::count_rows(&state.db, table).await));
+    }
+    counts
+}
