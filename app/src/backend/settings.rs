@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::error::StoreError;
 use crate::domain::PasswordPolicy;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +87,7 @@ impl Settings {
         }
     }
 
-    pub async fn load(conn: &mut AnyConnection) -> Result<Self, sqlx::Error> {
+    pub async fn load(conn: &mut AnyConnection) -> Result<Self, StoreError> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT key, value FROM settings ORDER BY key").fetch_all(&mut *conn).await?;
         let mut settings = Settings::default();
@@ -98,7 +99,7 @@ impl Settings {
 }
 
 /// Writes one setting (console and tests).
-pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -119,7 +120,7 @@ pub async fn claim_universal_approver(
     conn: &mut AnyConnection,
     user_id: &str,
     now_ms: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ('universal_approver', $1, $2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at \
