@@ -42,11 +42,11 @@ pub async fn pending(
     if page > MAX_PAGE {
         return Err(ServiceError::NotFound);
     }
-    // At most MAX_PAGE × MAX_PER_PAGE: no overflow.
-    let offset = page.max(0) * per_page.clamp(1, MAX_PER_PAGE);
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    // At most MAX_PAGE × MAX_PER_PAGE: cannot overflow.
+    let offset = page.max(0) * per_page;
     let mut conn = state.db.pool().acquire().await?;
-    let key = approver.key();
-    Ok(approvals::pending_for(&mut conn, &key, per_page.clamp(1, MAX_PER_PAGE), offset).await?)
+    Ok(approvals::pending_for(&mut conn, &approver.key(), per_page, offset).await?)
 }
 
 /// The request, if this approver may decide it now (the approve/reject pages).
