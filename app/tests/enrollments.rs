@@ -39,16 +39,19 @@ async fn an_enrollment_waits_until_the_registration_is_approved_then_grants_its_
             db.label
         );
 
+        let asked = mails(&state, "approval_needed").await;
+        assert_eq!(asked, vec!["pat.primary@example.com".to_owned()], "{}: for the registration only", db.label);
         approve(&state, &approver, &registration, "", &[]).await.expect("approve registration");
         let after = listed(pending(&state, &approver, 0, 25).await.expect("queue"));
         assert_eq!(after, vec![request_id.clone()], "{}: the enrollment is listed once the user is approved", db.label);
+        let asked = mails(&state, "approval_needed").await;
+        assert_eq!(asked.len(), 2, "{}: NOT-1: and its approvers are told now: {asked:?}", db.label);
 
         approve(&state, &approver, &request_id, "ok", &[]).await.expect("approve enrollment");
         let roles = strings(&state, "SELECT role_id FROM user_roles WHERE user_id = $1", &[&staff]).await;
         assert!(roles.contains(&role), "{}: the enrollment's role is granted", db.label);
-        let mails = strings(&state, "SELECT recipient FROM outbox WHERE template = 'enrollment_approved'", &[]).await;
         assert_eq!(
-            mails,
+            mails(&state, "enrollment_approved").await,
             vec!["pat.primary@example.com".to_owned()],
             "{}: the company's primary users are told",
             db.label
