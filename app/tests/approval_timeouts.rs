@@ -1,110 +1,28 @@
 //! Approval timeouts (APR-7): reminders, moving on to the next step and finally to the universal
 //! approver, and the job run by two instances at once (file-backed SQLite and PostgreSQL).
-#![cfg(feature = "ssr")]
 
 use std::sync::Arc;
 
-use app::backend::authz::{company_approver, merchant_approver, Approver};
+use app::backend::authz::merchant_approver;
 use app::backend::clock::MINUTE_MS;
-use app::backend::services::approvals::{approve, pending, reroute_timed_out, Approved};
-use app::backend::services::bootstrap;
-use app::backend::store::roles;
-use app::backend::testing::register;
-use app::backend::testing::Fields;
+use app::backend::services::approvals::{approve, reroute_timed_out, Approved};
 use app::backend::testing::{
-    exec, for_each_database, individual_fields, migrated_state, one, postgres, strings, TestDb,
+    approver, company, concurrent_databases, definition, for_each_database, migrated_state, one, queue,
+    ready_merchant_admin, route_user_type, second_primary_user, set_setting, staff, strings, T0,
 };
-use app::backend::{new_id, settings, AppState, TestClock};
-use app::domain::Language;
+use app::backend::{AppState, TestClock};
+use app::domain::ApproverKind::{PrimaryUsers, User};
 
-const T0: i64 = 1_800_000_000_000;
-const PRIMARY_USER_ROLE: &str = "00000000-0000-7000-8000-000000000102";
 const HOUR: i64 = 60 * MINUTE_MS;
-
-struct Company {
-    primary: String,
-    registry_id: String,
-}
-
-fn person(username: &str, first_name: &str) -> Fields {
-    let mut fields = individual_fields(username);
-    fields.insert("first_name".into(), first_name.into());
-    fields.insert("email".into(), format!("{username}@example.com"));
-    fields
-}
-
-async fn company(state: &AppState, name: &str, username: &str) -> Company {
-    let mut fields = person(username, "Pat");
-    for (k, v) in [
-        ("company_name", name),
-        ("address_line1", "1 Main St"),
-        ("city", "Springfield"),
-        ("postal_code", "12345"),
-        ("country", "US"),
-    ] {
-        fields.insert(k.into(), v.into());
-    }
-    let registered = register(state, "company_primary", &fields, Language::English).await.expect("company");
-    Company { primary: registered.user_id, registry_id: registered.registry_id.expect("a Registry ID") }
-}
-
-/// A staff member's registration awaiting approval: (user id, request id).
-async fn staff(state: &AppState, company: &Company, username: &str) -> (String, String) {
-    let mut fields = person(username, "Ann");
-    fields.insert("registry_id".into(), company.registry_id.clone());
-    let registered = register(state, "company_business", &fields, Language::English).await.expect("staff");
-    let request = one(state, "SELECT id FROM requests WHERE user_id = $1", &[&registered.user_id]).await;
-    (registered.user_id, request)
-}
-
-async fn approver(state: &AppState, user_id: &str) -> Approver {
-    company_approver(state, user_id).await.unwrap_or_else(|e| panic!("{user_id} should be an approver: {e:?}"))
-}
-
-async fn queue(state: &AppState, approver: &Approver) -> Vec<String> {
-    pending(state, approver, 0, 100).await.expect("queue").into_iter().map(|r| r.id).collect()
-}
-
-/// A second primary user of `company`: approved as staff, then given the Primary User role.
-async fn second_primary_user(state: &AppState, company: &Company, username: &str) -> String {
-    let (user, request) = staff(state, company, username).await;
-    approve(state, &approver(state, &company.primary).await, &request, "", &[]).await.expect("approve");
-    let mut conn = state.db.pool().acquire().await.unwrap();
-    roles::grant(&mut conn, &user, PRIMARY_USER_ROLE, None, T0).await.unwrap();
-    user
-}
 
 /// Staff registrations go to the company's primary users, then to `named_user` (APR-2).
 async fn two_steps_for_staff(state: &AppState, named_user: &str) {
-    let id = new_id();
-    exec(state, "INSERT INTO approval_definitions (id, key, name, created_at) VALUES ($1, $1, 'Two steps', 0)", &[&id])
-        .await;
-    exec(
-        state,
-        "INSERT INTO approval_steps (id, definition_id, position, approver_kind) VALUES ($1, $2, 1, 'primary_users')",
-        &[&new_id(), &id],
-    )
-    .await;
-    exec(
-        state,
-        "INSERT INTO approval_steps (id, definition_id, position, approver_kind, approver_user_id) VALUES ($1, $2, 2, 'user', $3)",
-        &[&new_id(), &id, named_user],
-    )
-    .await;
-    exec(state, "UPDATE user_types SET approval_definition_id = $1 WHERE key = 'company_business'", &[&id]).await;
+    let id = definition(state, &[(PrimaryUsers, None, None), (User, Some(named_user), None)]).await;
+    route_user_type(state, "company_business", &id).await;
 }
 
 async fn set_timeout(state: &AppState, minutes: &str) {
-    let mut conn = state.db.pool().acquire().await.unwrap();
-    settings::set(&mut conn, "approval_timeout_minutes", minutes, T0).await.unwrap();
-}
-
-/// The admin `admin` (the default universal approver) after the forced password change.
-async fn admin(state: &AppState) -> String {
-    bootstrap::ensure_merchant_admin(state, Some("Admin-password-for-tests-1")).await.expect("admin");
-    let admin = one(state, "SELECT id FROM users WHERE lower_username = 'admin'", &[]).await;
-    exec(state, "UPDATE users SET must_change_password = 0 WHERE id = $1", &[&admin]).await;
-    admin
+    set_setting(state, "approval_timeout_minutes", minutes).await;
 }
 
 /// (current step, rerouted to the universal approver, status) of a request.
@@ -149,7 +67,7 @@ async fn a_step_waiting_past_the_timeout_reminds_its_approvers_and_moves_on_then
         let label = db.label;
         let clock = TestClock::at(T0);
         let state = migrated_state(&db.url, clock.clone()).await;
-        let admin = admin(&state).await;
+        let admin = ready_merchant_admin(&state).await;
         let acme = company(&state, "Acme Tools", "pat.owner").await;
         let lee = second_primary_user(&state, &acme, "lee.chen").await;
         two_steps_for_staff(&state, &lee).await;
@@ -211,32 +129,14 @@ async fn a_step_waiting_past_the_timeout_reminds_its_approvers_and_moves_on_then
     .await;
 }
 
-/// A SQLite file (in-memory SQLite has one connection) and PostgreSQL when configured.
-struct SharedDb {
-    url: String,
-    label: &'static str,
-    _dir: Option<tempfile::TempDir>,
-    _postgres: Option<TestDb>,
-}
-
-async fn shared_databases() -> Vec<SharedDb> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("timeouts.db").display());
-    let mut databases = vec![SharedDb { url, label: "sqlite file", _dir: Some(dir), _postgres: None }];
-    if let Some(pg) = postgres().await {
-        databases.push(SharedDb { url: pg.url.clone(), label: pg.label, _dir: None, _postgres: Some(pg) });
-    }
-    databases
-}
-
 // covers: APR-7, OPS-3
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_running_the_timeout_job_at_once_move_each_request_only_once() {
-    for db in shared_databases().await {
+    for db in concurrent_databases().await {
         let label = db.label;
         let clock = TestClock::at(T0);
         let state = migrated_state(&db.url, clock.clone()).await;
-        admin(&state).await;
+        ready_merchant_admin(&state).await;
         let acme = company(&state, "Acme Tools", "pat.owner").await;
         set_timeout(&state, "60").await;
         let mut requests = Vec::new();

@@ -4,10 +4,10 @@
 #![cfg(feature = "ssr")]
 
 use app::backend::clock::MINUTE_MS;
+use app::backend::services::bootstrap;
 use app::backend::testing::change_password;
 use app::backend::testing::register;
 use app::backend::testing::sign_in;
-use app::backend::services::bootstrap;
 use app::backend::testing::Fields;
 use app::backend::testing::{exec, for_each_database, individual_fields, migrated_state, strings, GOOD_PASSWORD};
 use app::backend::{AppState, ServiceError, TestClock};

@@ -1,76 +1,16 @@
 //! Rejection and its clean-up (APR-6, REJ-1, REJ-3, REJ-4) through the use cases, on in-memory
 //! SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-use app::backend::authz::{company_approver, merchant_approver, Approver};
+use app::backend::authz::merchant_approver;
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::approvals::{approve, assignable_accounts, pending, reject};
-use app::backend::services::bootstrap;
 use app::backend::store::{accounts, organizations, persons};
-use app::backend::testing::register;
-use app::backend::testing::Fields;
-use app::backend::testing::{count_rows, exec, for_each_database, individual_fields, migrated_state, one, strings};
-use app::backend::{new_id, settings, AppState, ServiceError, TestClock};
-use app::domain::{ConflictCode, Language};
-
-const T0: i64 = 1_800_000_000_000;
-
-struct Company {
-    primary: String,
-    org: String,
-    registry_id: String,
-}
-
-fn person(username: &str, first_name: &str) -> Fields {
-    let mut fields = individual_fields(username);
-    fields.insert("first_name".into(), first_name.into());
-    fields.insert("email".into(), format!("{}@example.com", username.to_lowercase()));
-    fields
-}
-
-fn company_fields(name: &str, username: &str) -> Fields {
-    let mut fields = person(username, "Pat");
-    for (k, v) in [
-        ("company_name", name),
-        ("address_line1", "1 Main St"),
-        ("city", "Springfield"),
-        ("postal_code", "12345"),
-        ("country", "US"),
-    ] {
-        fields.insert(k.into(), v.into());
-    }
-    fields
-}
-
-async fn company(state: &AppState, name: &str, username: &str) -> Company {
-    let registered = register(state, "company_primary", &company_fields(name, username), Language::English)
-        .await
-        .expect("company registration");
-    let org = one(state, "SELECT organization_id FROM users WHERE id = $1", &[&registered.user_id]).await;
-    Company { primary: registered.user_id, org, registry_id: registered.registry_id.expect("a Registry ID") }
-}
-
-async fn request_of(state: &AppState, user: &str) -> String {
-    one(state, "SELECT id FROM requests WHERE user_id = $1", &[user]).await
-}
-
-/// A staff member's registration awaiting approval: (user id, request id).
-async fn staff(state: &AppState, company: &Company, username: &str) -> (String, String) {
-    let mut fields = person(username, "Ann");
-    fields.insert("registry_id".into(), company.registry_id.clone());
-    let registered = register(state, "company_business", &fields, Language::English).await.expect("staff registration");
-    assert!(registered.needs_approval);
-    let request = request_of(state, &registered.user_id).await;
-    (registered.user_id, request)
-}
-
-async fn approver(state: &AppState, user_id: &str) -> Approver {
-    company_approver(state, user_id).await.unwrap_or_else(|e| panic!("{user_id} should be an approver: {e:?}"))
-}
-
-async fn status_of(state: &AppState, table: &str, id: &str) -> String {
-    one(state, &format!("SELECT status FROM {table} WHERE id = $1"), &[id]).await
-}
+use app::backend::testing::{
+    approver, company, count_rows, exec, for_each_database, migrated_state, needs_universal_approval, one,
+    pending_company, person, register_as, request_of, set_setting, staff, status_of, strings, universal_approver, T0,
+};
+use app::backend::{AppState, ServiceError, TestClock};
+use app::domain::ConflictCode;
 
 async fn contact_of(state: &AppState, user: &str) -> String {
     one(state, "SELECT contact_id FROM users WHERE id = $1", &[user]).await
@@ -93,46 +33,6 @@ async fn user_state(state: &AppState, user: &str) -> (String, bool) {
             .await
             .unwrap();
     (status, released_at.is_some())
-}
-
-/// The merchant admin `admin`, who is the universal approver by default, after the forced
-/// password change (LOG-3) has been done.
-async fn universal_approver(state: &AppState) -> Approver {
-    bootstrap::ensure_merchant_admin(state, Some("Admin-password-for-tests-1")).await.expect("admin");
-    let admin = one(state, "SELECT id FROM users WHERE lower_username = 'admin'", &[]).await;
-    exec(state, "UPDATE users SET must_change_password = 0 WHERE id = $1", &[&admin]).await;
-    approver(state, &admin).await
-}
-
-/// Routes `type_key` to a one-step definition decided by the universal approver (APR-2).
-async fn needs_universal_approval(state: &AppState, type_key: &str) {
-    let id = new_id();
-    exec(state, "INSERT INTO approval_definitions (id, key, name, created_at) VALUES ($1, $1, 'Universal', 0)", &[&id])
-        .await;
-    exec(
-        state,
-        "INSERT INTO approval_steps (id, definition_id, position, approver_kind) VALUES ($1, $2, 1, 'universal')",
-        &[&new_id(), &id],
-    )
-    .await;
-    exec(state, "UPDATE user_types SET approval_definition_id = $1 WHERE key = $2", &[&id, type_key]).await;
-}
-
-/// A company registered while `company_primary` needs the universal approver's decision.
-async fn pending_company(state: &AppState, name: &str, username: &str) -> (Company, String) {
-    let registered = register(state, "company_primary", &company_fields(name, username), Language::English)
-        .await
-        .expect("company registration");
-    assert!(registered.needs_approval, "company_primary is routed to the universal approver");
-    let org = one(state, "SELECT organization_id FROM users WHERE id = $1", &[&registered.user_id]).await;
-    let request = request_of(state, &registered.user_id).await;
-    let registry_id = registered.registry_id.expect("a Registry ID");
-    (Company { primary: registered.user_id, org, registry_id }, request)
-}
-
-async fn set_setting(state: &AppState, key: &str, value: &str) {
-    let mut conn = state.db.pool().acquire().await.unwrap();
-    settings::set(&mut conn, key, value, T0).await.unwrap();
 }
 
 // covers: REJ-1, APR-6, REG-8, NOT-1, APR-9
@@ -187,7 +87,7 @@ async fn rejecting_a_new_business_user_releases_the_username_at_once_and_inactiv
         assert!(matches!(&again, Err(ServiceError::Conflict(ConflictCode::AlreadyDecided))), "[{label}] {again:?}");
 
         // Someone else takes the username right away, typed in another case (REG-8).
-        let someone_else = register(&state, "individual", &person("ANN.LEE", "Bea"), Language::English).await;
+        let someone_else = register_as(&state, "individual", &person("ANN.LEE", "Bea")).await;
         assert!(someone_else.is_ok(), "[{label}] the released username is free: {someone_else:?}");
     })
     .await;
@@ -219,7 +119,7 @@ async fn rejecting_a_new_companys_only_user_inactivates_the_organization_its_con
         // Its Registry ID no longer admits staff (REG-7: an inactive Registry ID is an error).
         let mut fields = person("ann.lee", "Ann");
         fields.insert("registry_id".into(), globex.registry_id.clone());
-        match register(&state, "company_business", &fields, Language::English).await {
+        match register_as(&state, "company_business", &fields).await {
             Err(ServiceError::Validation(errors)) => {
                 assert!(errors.iter().any(|e| e.field == "registry_id"), "[{label}] {errors:?}")
             }
@@ -282,7 +182,7 @@ async fn rejecting_a_first_time_individual_inactivates_the_person() {
         universal_approver(&state).await;
         let admin = one(&state, "SELECT id FROM users WHERE lower_username = 'admin'", &[]).await;
         let merchant = merchant_approver(&state, &admin).await.unwrap();
-        let registered = register(&state, "individual", &person("ann.lee", "Ann"), Language::English).await.unwrap();
+        let registered = register_as(&state, "individual", &person("ann.lee", "Ann")).await.unwrap();
         assert!(registered.needs_approval, "[{label}]");
         let request = request_of(&state, &registered.user_id).await;
         reject(&state, &merchant, &request, "Duplicate").await.unwrap_or_else(|e| panic!("[{label}] {e:?}"));
@@ -339,7 +239,7 @@ async fn with_inactivation_off_a_rejection_only_releases_the_username() {
         assert_eq!(account_statuses(&state, &globex.org).await, vec!["active".to_owned()], "[{label}] accounts kept");
 
         needs_universal_approval(&state, "individual").await;
-        let registered = register(&state, "individual", &person("bea.ray", "Bea"), Language::English).await.unwrap();
+        let registered = register_as(&state, "individual", &person("bea.ray", "Bea")).await.unwrap();
         reject(&state, &admin, &request_of(&state, &registered.user_id).await, "").await.unwrap();
         assert_eq!(user_state(&state, &registered.user_id).await, ("rejected".into(), true), "[{label}]");
         assert_eq!(

@@ -5,8 +5,8 @@
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::bootstrap;
 use app::backend::services::sign_in::SignedIn;
-use app::backend::testing::sign_in;
 use app::backend::testing::register;
+use app::backend::testing::sign_in;
 use app::backend::testing::Fields;
 use app::backend::testing::{for_each_database, individual_fields, migrated_state, GOOD_PASSWORD};
 use app::backend::{AppState, ServiceError, TestClock};
@@ -82,11 +82,19 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
         ann(&state).await;
         let wrong_password = sign_in(&state, "ann.lee", "copper kettle harbor 8").await;
         let unknown_user = sign_in(&state, "nobody.here", GOOD_PASSWORD).await;
-        let empty = sign_in(&state, "", "").await;
-        for (what, result) in [("wrong password", &wrong_password), ("unknown user", &unknown_user), ("empty", &empty)]
+        let too_long = sign_in(&state, "ann.lee", &"x".repeat(129)).await;
+        for (what, result) in
+            [("wrong password", &wrong_password), ("unknown user", &unknown_user), ("impossible length", &too_long)]
         {
             assert!(matches!(result, Err(ServiceError::SignInFailed)), "[{label}] {what}: {}", outcome(result));
         }
+        // Blank fields are named next to the fields, as the browser does before posting (REG-14).
+        let empty = sign_in(&state, "", "").await;
+        assert!(
+            matches!(&empty, Err(ServiceError::Validation(fields)) if fields.len() == 2),
+            "[{label}] empty: {}",
+            outcome(&empty)
+        );
         assert_eq!(outcome(&wrong_password), outcome(&unknown_user), "[{label}]");
     })
     .await;

@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use app::backend::clock::MINUTE_MS;
-use app::backend::testing::register;
 use app::backend::services::sign_in::SignedIn;
-use app::backend::testing::{sign_in, sign_in_from};
+use app::backend::testing::register;
 use app::backend::testing::{
     count_rows, for_each_database, individual_fields, migrated_state, postgres, strings, TestDb, GOOD_PASSWORD,
 };
+use app::backend::testing::{sign_in, sign_in_from};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::Language;
 

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use app::backend::clock::MINUTE_MS;
-use app::backend::testing::register;
 use app::backend::services::sign_in::SignedIn;
+use app::backend::testing::register;
 use app::backend::testing::sign_in;
 use app::backend::testing::{
     exec, for_each_database, individual_fields, migrated_state, postgres, strings, TestDb, GOOD_PASSWORD,

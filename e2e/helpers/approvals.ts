@@ -274,7 +274,7 @@ export function decisionForm(page: Page) {
   const main = page.getByRole('main');
   return {
     comments: main.getByRole('textbox', { name: 'Comments', exact: true }),
-    accounts: main.getByRole('listbox', { name: 'Accounts to assign', exact: true }),
+    accounts: main.getByRole('group', { name: 'Accounts to assign', exact: true }),
     approve: main.getByRole('button', { name: 'Approve', exact: true }),
     reject: main.getByRole('button', { name: 'Reject', exact: true }),
   };

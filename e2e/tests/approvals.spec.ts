@@ -215,9 +215,9 @@ test.describe('two-step approval: primary user, then the merchant admin', () => 
       await expect(detail(page, 'Comment from the previous approver')).toHaveCount(0);
       await expectAccessible(page);
       await decisionForm(page).comments.fill(firstComment);
-      // The company's primary account is chosen explicitly here: with JavaScript, approving with
-      // no account chosen fails (see company.spec.ts, which approves that way).
-      await decisionForm(page).accounts.selectOption({ index: 0 });
+      // The company's primary account is chosen explicitly here (company.spec.ts approves with
+      // none chosen).
+      await decisionForm(page).accounts.getByRole('checkbox').first().check();
       await decisionForm(page).approve.click();
 
       await expectBackOnQueue(page, '/admin/approvals');
@@ -258,8 +258,9 @@ test.describe('two-step approval: primary user, then the merchant admin', () => 
       await expect(detail(adminPage, 'Comment from the previous approver')).toHaveText(firstComment);
       await expectAccessible(adminPage);
       await decisionForm(adminPage).comments.fill(secondComment);
-      await expect(decisionForm(adminPage).accounts.getByRole('option')).toHaveText([/\(primary\)$/]);
-      await decisionForm(adminPage).accounts.selectOption({ index: 0 });
+      await expect(decisionForm(adminPage).accounts.getByRole('checkbox')).toHaveCount(1);
+      await expect(decisionForm(adminPage).accounts.getByRole('checkbox', { name: /\(primary\)$/ })).toHaveCount(1);
+      await decisionForm(adminPage).accounts.getByRole('checkbox').first().check();
       await decisionForm(adminPage).approve.click();
 
       await expectBackOnQueue(adminPage, '/console/approvals');

@@ -136,9 +136,9 @@ async function companyJourney(page: Page, browser: Browser, javaScriptEnabled: b
     await expect(detail(page, 'Step')).toHaveText('1 of 1');
     const form = decisionForm(page);
     await expect(form.comments).toHaveAttribute('name', 'comments');
-    await expect(form.accounts).toHaveAttribute('name', 'accounts');
-    await expect(form.accounts.getByRole('option')).toHaveCount(1);
-    await expect(form.accounts.getByRole('option')).toHaveText(/\(primary\)$/);
+    await expect(form.accounts.getByRole('checkbox')).toHaveCount(1);
+    await expect(form.accounts.getByRole('checkbox').first()).toHaveAttribute('name', 'accounts');
+    await expect(form.accounts.getByRole('checkbox', { name: /\(primary\)$/ })).toHaveCount(1);
     await expectAccessible(page);
     await form.comments.fill(comment);
     await form.approve.click();

@@ -7,10 +7,10 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{alert_text, browser, for_each_app, individual_fields, location, text_of, TestApp, GOOD_PASSWORD};
+use app::backend::testing::{company_fields, person, ADMIN_PASSWORD};
+use common::{alert_text, browser, for_each_app, location, text_of, TestApp, GOOD_PASSWORD};
 use reqwest::{header, Client, Response, StatusCode};
 
-const ADMIN_PASSWORD: &str = "Admin-password-for-tests-1";
 const NEW_ADMIN_PASSWORD: &str = "lantern orchard velvet 42";
 
 async fn post(app: &TestApp, client: &Client, path: &str, form: &HashMap<String, String>) -> Response {
@@ -25,29 +25,12 @@ fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
-fn person(username: &str, first_name: &str) -> HashMap<String, String> {
-    let mut fields = individual_fields(username);
-    fields.insert("first_name".into(), first_name.into());
-    fields.insert("email".into(), format!("{username}@example.com"));
-    fields
-}
-
 /// Registers a company through the plain form on a fresh browser: its primary user's browser
 /// (signed in) and the Registry ID shown on the confirmation page (REG-6).
 async fn register_company(app: &TestApp, name: &str, username: &str) -> (Client, String) {
     let label = app.label;
     let (client, _jar) = browser();
-    let mut fields = person(username, "Pat");
-    for (k, v) in [
-        ("company_name", name),
-        ("address_line1", "1 Main St"),
-        ("city", "Springfield"),
-        ("postal_code", "12345"),
-        ("country", "US"),
-    ] {
-        fields.insert(k.into(), v.into());
-    }
-    let response = post(app, &client, "/register/company_primary", &fields).await;
+    let response = post(app, &client, "/register/company_primary", &company_fields(name, username)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "[{label}] {name}");
     let next = location(&response);
     assert!(next.starts_with("/register/complete"), "[{label}] {next}");

@@ -9,15 +9,7 @@ use reqwest::{header, StatusCode};
 
 /// Registers `ann.lee` from a separate browser, so the test's own client starts signed out.
 async fn ann(app: &TestApp) {
-    let (client, _jar) = browser();
-    let response = client
-        .post(app.url("/register/individual"))
-        .header(header::ORIGIN, app.origin())
-        .form(&individual_fields("ann.lee"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "[{}] registration", app.label);
+    app.registered_elsewhere("ann.lee").await;
 }
 
 async fn signed_in_name(app: &TestApp, client: &reqwest::Client) -> bool {

@@ -1,6 +1,6 @@
-//! Mail end to end: templates (NOT-1, NOT-4, SEC-7) and the outbox dispatcher delivering to a
-//! real SMTP sink (aiosmtpd, from scripts/setup-test-tools.sh) on SQLite and, when
-//! `TEST_DATABASE_URL` is set, on PostgreSQL in a fresh database per test (NOT-3, OPS-3).
+//! Mail end to end: the outbox dispatcher delivering to a real SMTP sink (aiosmtpd, from
+//! scripts/setup-test-tools.sh) on SQLite and, when `TEST_DATABASE_URL` is set, on PostgreSQL in
+//! a fresh database per test (NOT-3, OPS-3). The templates are tested in mail_templates.rs.
 
 use std::collections::BTreeSet;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -89,36 +89,16 @@ fn message_id(raw: &str) -> String {
     line[start..line.find('@').expect("@")].to_owned()
 }
 
-/// A migrated database for one test, with what must live as long as it: the temp dir of a
-/// SQLite file, or the PostgreSQL test database (dropped by `testing::TestDb` at the end).
-struct TestDb {
+/// A migrated database for one test, and the test database it lives in (a SQLite file's
+/// directory or a PostgreSQL database, removed when this is dropped).
+struct Migrated {
     db: Db,
-    _postgres: Option<testing::TestDb>,
-    _dir: Option<TempDir>,
+    _test_db: testing::TestDb,
 }
 
-impl TestDb {
-    async fn open(url: &str) -> Db {
-        let db = Db::connect(url).await.expect("connect");
-        db.migrate().await.expect("migrate");
-        db
-    }
-
-    async fn sqlite_memory() -> Self {
-        Self { db: Self::open("sqlite::memory:").await, _postgres: None, _dir: None }
-    }
-
-    /// A file, so the pool has several connections (concurrency tests).
-    async fn sqlite_file() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = Self::open(&format!("sqlite://{}", dir.path().join("gatehouse.db").display())).await;
-        Self { db, _postgres: None, _dir: Some(dir) }
-    }
-
-    /// `None` (skipped) without a reachable `TEST_DATABASE_URL`, except under `CI=true` (OPS-2).
-    async fn postgres() -> Option<Self> {
-        let postgres = testing::postgres().await?;
-        Some(Self { db: Self::open(&postgres.url).await, _postgres: Some(postgres), _dir: None })
+impl Migrated {
+    async fn on(test_db: testing::TestDb) -> Self {
+        Self { db: testing::migrated_db(&test_db.url).await, _test_db: test_db }
     }
 
     async fn finish(self) {
@@ -138,15 +118,16 @@ macro_rules! on_every_database {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(db) = super::TestDb::postgres().await {
+                if let Some(test_db) = app::backend::testing::postgres().await {
+                    let db = super::Migrated::on(test_db).await;
                     super::$scenario(&db.db).await;
                     db.finish().await;
                 }
             }
         }
     )*};
-    (@sqlite) => { super::TestDb::sqlite_memory().await };
-    (@sqlite $constructor:ident) => { super::TestDb::$constructor().await };
+    (@sqlite) => { super::Migrated::on(app::backend::testing::sqlite_memory()).await };
+    (@sqlite $constructor:ident) => { super::Migrated::on(app::backend::testing::$constructor()).await };
 }
 
 on_every_database!(
@@ -359,96 +340,4 @@ async fn the_running_dispatcher_sends_within_ten_seconds_of_commit(db: &Db) {
     stop.send(true).expect("signal shutdown");
     tokio::time::timeout(Duration::from_secs(5), running).await.expect("dispatcher stops").expect("join");
     assert_eq!(sink.messages().len(), 1);
-}
-
-/// One message of every NOT-1 event, with markup in every name a user can choose.
-fn every_message(name: &str) -> Vec<OutgoingMail> {
-    let (b, en, to) = (brand(), Language::English, "someone@example.test");
-    let links = [
-        ("first.user".to_owned(), "https://shop.example/password/reset/tok1".to_owned()),
-        ("second.user".to_owned(), "https://shop.example/password/reset/tok2".to_owned()),
-    ];
-    vec![
-        mail::registration_received(&b, en, to, name, "new.user", true, None),
-        mail::registration_received(&b, en, to, name, "new.user", false, Some("R-NEW001")),
-        mail::approval_needed(&b, en, to, name, name, "req.user", "Company Employee", Some(name)),
-        mail::approval_needed(&b, en, to, name, name, "req.user", "Individual", None),
-        mail::approved(&b, en, to, name, "new.user", Some("R-NEW001")),
-        mail::approved(&b, en, to, name, "new.user", None),
-        mail::rejected(&b, en, to, name, Some(name)),
-        mail::rejected(&b, en, to, name, None),
-        mail::approval_reminder(&b, en, to, name, name, 185),
-        mail::enrollment_approved(&b, en, to, name, name, "Wholesale pricing"),
-        mail::user_created(&b, en, to, name, "new.user", Some("https://shop.example/password/reset/tok3")),
-        mail::user_created(&b, en, to, name, "new.user", None),
-        mail::forgot_login(&b, en, to, &links),
-        mail::forgot_login(&b, en, to, &[]),
-    ]
-}
-
-// covers: NOT-1, NOT-4, SEC-7
-#[test]
-fn every_template_renders_completely_and_escapes_html() {
-    let evil = "<script>alert(1)</script>";
-    let messages = every_message(evil);
-    let events: BTreeSet<&str> = messages.iter().map(|m| m.template).collect();
-    assert_eq!(events, mail::EVENTS.iter().copied().collect(), "every NOT-1 event is covered");
-    for message in &messages {
-        for part in [&message.subject, &message.text, &message.html] {
-            assert!(
-                !part.contains("{{") && !part.contains("{%") && !part.contains("}}"),
-                "{}: {part}",
-                message.template
-            );
-            assert!(!part.contains("none") && !part.contains("undefined"), "{}: {part}", message.template);
-        }
-        assert!(!message.subject.contains('\n') && !message.subject.is_empty());
-        assert!(!message.html.contains("<script>"), "{}: HTML must escape names", message.template);
-        assert!(message.html.contains(r#"<html lang="en">"#));
-        // Forgot-login mail greets no one by name; every other one shows a chosen name.
-        if message.template != "forgot_login" {
-            assert!(message.html.contains("&lt;script&gt;"), "{}", message.template);
-            assert!(message.text.contains(evil), "{}: the text part is not HTML", message.template);
-        }
-        for fact in ["Gatehouse Store", "support@gatehouse.example"] {
-            assert!(message.text.contains(fact) && message.html.contains(fact), "{}", message.template);
-        }
-    }
-}
-
-// covers: NOT-1
-#[test]
-fn messages_carry_their_links_and_facts_in_both_parts() {
-    let m = every_message("Dana");
-    let both = |i: usize, fact: &str| {
-        assert!(m[i].text.contains(fact), "text of {} lacks {fact}", m[i].template);
-        assert!(m[i].html.contains(fact), "HTML of {} lacks {fact}", m[i].template);
-    };
-    assert!(!m[0].text.contains("https://shop.example/login"), "approval required: no sign-in yet");
-    both(1, "https://shop.example/login");
-    both(1, "R-NEW001");
-    both(2, "https://shop.example/admin/approvals");
-    both(2, "Company Employee");
-    both(4, "R-NEW001");
-    both(6, "Dana");
-    both(8, "3 hours");
-    both(10, "https://shop.example/password/reset/tok3");
-    for fact in ["first.user", "second.user", "reset/tok1", "reset/tok2", "60 minutes"] {
-        both(12, fact);
-    }
-    both(13, "https://shop.example/register");
-}
-
-// covers: SEC-7
-#[test]
-fn no_template_can_show_a_password() {
-    for folder in mail::TEMPLATE_SOURCES {
-        for (name, source) in folder.iter() {
-            for expression in source.split("{{").skip(1) {
-                let variable = expression.split("}}").next().unwrap_or_default().to_ascii_lowercase();
-                let printed = variable.replace("set_password_link", "");
-                assert!(!printed.contains("password") && !printed.contains("secret"), "{name} prints {variable}");
-            }
-        }
-    }
 }

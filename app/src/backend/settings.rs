@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::error::StoreError;
 use crate::domain::PasswordPolicy;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,7 +10,9 @@ pub struct Settings {
     pub password_min_length: usize,
     pub password_hard_to_guess: bool,
     pub mandate_business_phone: bool,
-    pub universal_approver: String,
+    /// The universal approver (APR-2), by user id (setting `universal_approver`): a username could
+    /// be released and registered by anyone. Only an active merchant admin acts as one.
+    pub universal_approver_id: Option<String>,
     pub approval_timeout_minutes: i64,
     pub auto_create_account: bool,
     pub inactivate_customer_data_on_rejection: bool,
@@ -31,7 +34,7 @@ impl Default for Settings {
             password_min_length: 12,
             password_hard_to_guess: true,
             mandate_business_phone: false,
-            universal_approver: "admin".into(),
+            universal_approver_id: None,
             approval_timeout_minutes: 0,
             auto_create_account: true,
             inactivate_customer_data_on_rejection: true,
@@ -64,7 +67,9 @@ impl Settings {
             }
             "password_hard_to_guess" => self.password_hard_to_guess = flag(&value),
             "mandate_business_phone" => self.mandate_business_phone = flag(&value),
-            "universal_approver" => self.universal_approver = value,
+            "universal_approver" => {
+                self.universal_approver_id = Some(value.trim().to_owned()).filter(|id| !id.is_empty());
+            }
             "approval_timeout_minutes" => self.approval_timeout_minutes = int(&value, 0).max(0),
             "auto_create_account" => self.auto_create_account = flag(&value),
             "inactivate_customer_data_on_rejection" => self.inactivate_customer_data_on_rejection = flag(&value),
@@ -82,7 +87,7 @@ impl Settings {
         }
     }
 
-    pub async fn load(conn: &mut AnyConnection) -> Result<Self, sqlx::Error> {
+    pub async fn load(conn: &mut AnyConnection) -> Result<Self, StoreError> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT key, value FROM settings ORDER BY key").fetch_all(&mut *conn).await?;
         let mut settings = Settings::default();
@@ -94,7 +99,7 @@ impl Settings {
 }
 
 /// Writes one setting (console and tests).
-pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -105,4 +110,25 @@ pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) 
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Names `user_id` the universal approver unless the setting already names an existing user
+/// (OPS-5: the merchant admin created at start-up). An unset or empty setting, or one still
+/// holding a username (before migration 0004 could convert it), is taken over. Answers whether
+/// it was.
+pub async fn claim_universal_approver(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO settings (key, value, updated_at) VALUES ('universal_approver', $1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at \
+         WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = settings.value)",
+    )
+    .bind(user_id)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -15,6 +15,7 @@ pub mod person_name;
 pub mod phone;
 pub mod postal_code;
 pub mod registration;
+pub mod registration_form;
 pub mod registry_id;
 pub mod safe_ref;
 pub mod username;
@@ -35,9 +36,8 @@ pub use password::{
 pub use person_name::{CompanyName, CompanyNameError, PersonName, PersonNameError};
 pub use phone::{Phone, PhoneError};
 pub use postal_code::{PostalCode, PostalCodeError};
-pub use registration::{
-    IndividualForm, IndividualRegistration, Organization, Registration, RegistrationForm, RegistrationRules,
-};
+pub use registration::{IndividualForm, IndividualRegistration};
+pub use registration_form::{Organization, Registration, RegistrationForm, RegistrationRules};
 pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};
 pub use safe_ref::{safe_ref, with_ref};
 pub use username::{Username, UsernameError};

@@ -1,113 +1,10 @@
-//! The registration forms (REG-5, REG-6, REG-7) and their all-at-once validation (REG-14): one
-//! form struct that the browser, the server function and the plain form post all deserialize
-//! and validate the same way; which parts apply is decided by the user type's kind.
+//! The person part of every registration form (REG-5) and its all-at-once validation (REG-14).
 
 use super::field::FieldError;
 use super::{
-    confirm_matches, CommonPasswords, CompanyDetails, CompanyForm, Email, OrganizationKind, Password, PasswordContext,
-    PasswordPolicy, PersonName, Phone, RegistrationFlow, RegistryId, Username,
+    confirm_matches, CommonPasswords, Email, Password, PasswordContext, PasswordPolicy, PersonName, Phone, Username,
 };
 use std::fmt;
-
-/// A registration form as posted: the person part (REG-5), the company part (REG-6) and the
-/// Registry ID (REG-7). Missing fields read as empty and are reported as field errors.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct RegistrationForm {
-    #[serde(flatten)]
-    pub person: IndividualForm,
-    #[serde(flatten)]
-    pub company: CompanyForm,
-    pub registry_id: String,
-}
-
-/// What decides how a registration form is validated: its user type's flow and the settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RegistrationRules {
-    pub flow: RegistrationFlow,
-    pub policy: PasswordPolicy,
-    /// REG-10: the business/company phone is required.
-    pub mandate_business_phone: bool,
-}
-
-/// The organization side of a validated registration.
-#[derive(Debug, Clone)]
-pub enum Organization {
-    /// An individual (REG-5).
-    None,
-    /// A new company or partner (REG-6).
-    New(OrganizationKind, CompanyDetails),
-    /// An existing company or partner, by Registry ID (REG-7); the use case checks it exists.
-    Existing(OrganizationKind, RegistryId),
-}
-
-/// A validated registration, ready for the use case.
-#[derive(Debug)]
-pub struct Registration {
-    pub person: IndividualRegistration,
-    pub organization: Organization,
-}
-
-/// Form order, so the first error reported is the first field a user meets.
-const FIELD_ORDER: &[&str] = &[
-    "registry_id",
-    "company_name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "company_phone",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "username",
-    "password",
-    "password_confirm",
-];
-
-impl RegistrationForm {
-    /// Checks every field the flow uses and reports every problem at once, in form order.
-    pub fn validate(
-        &self,
-        rules: &RegistrationRules,
-        common: &dyn CommonPasswords,
-    ) -> Result<Registration, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let organization = match rules.flow {
-            RegistrationFlow::Individual | RegistrationFlow::OnlineAccess { .. } => Some(Organization::None),
-            RegistrationFlow::NewOrganization(kind) => match self.company.validate(rules.mandate_business_phone) {
-                Ok(company) => Some(Organization::New(kind, company)),
-                Err(mut more) => {
-                    errors.append(&mut more);
-                    None
-                }
-            },
-            RegistrationFlow::JoinOrganization(kind) => {
-                if rules.mandate_business_phone && self.person.phone.trim().is_empty() {
-                    errors.push(FieldError::new("phone", "Enter a business phone number"));
-                }
-                check(&mut errors, "registry_id", RegistryId::parse(&self.registry_id))
-                    .map(|id| Organization::Existing(kind, id))
-            }
-        };
-        let person = self.person.validate(&rules.policy, common).map_err(|mut more| errors.append(&mut more)).ok();
-        match (person, organization) {
-            (Some(person), Some(organization)) if errors.is_empty() => Ok(Registration { person, organization }),
-            _ => {
-                errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field).unwrap_or(FIELD_ORDER.len()));
-                Err(errors)
-            }
-        }
-    }
-
-    /// The form to render again after a failed submit: values kept, passwords never (REG-14).
-    pub fn without_secrets(&self) -> RegistrationForm {
-        RegistrationForm { person: self.person.without_secrets(), ..self.clone() }
-    }
-}
 
 /// A validated individual registration, ready for the use case.
 #[derive(Debug)]
@@ -204,7 +101,7 @@ impl IndividualForm {
     }
 }
 
-fn check<T, E: fmt::Display>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, E>) -> Option<T> {
+pub(super) fn check<T, E: fmt::Display>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, E>) -> Option<T> {
     result.map_err(|e| errors.push(FieldError::new(field, e.to_string()))).ok()
 }
 
@@ -225,14 +122,14 @@ impl fmt::Debug for IndividualForm {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     // covers: REG-5, REG-9, REG-11, REG-14, SEC-7
     use super::*;
     use crate::domain::{message_for, NoCommonList};
     use serde::de::value::{Error as ValueError, MapDeserializer};
     use serde::Deserialize;
 
-    fn filled() -> IndividualForm {
+    pub(crate) fn filled() -> IndividualForm {
         IndividualForm {
             first_name: "Jane".into(),
             last_name: "Doe".into(),
@@ -364,69 +261,5 @@ mod tests {
         let json = serde_json::to_string(&form).unwrap();
         assert!(json.contains(r#""marketing_opt_in":true"#));
         assert_eq!(serde_json::from_str::<IndividualForm>(&json).unwrap(), form);
-    }
-
-    fn rules(flow: RegistrationFlow) -> RegistrationRules {
-        RegistrationRules { flow, policy: PasswordPolicy::default(), mandate_business_phone: false }
-    }
-
-    fn posted_registration(body: &str) -> RegistrationForm {
-        serde_html_form::from_str(body).unwrap()
-    }
-
-    // covers: REG-5, REG-6, REG-7, REG-15
-    #[test]
-    fn a_plain_form_post_and_json_read_into_the_same_registration_form() {
-        let body = "first_name=Jane&last_name=Doe&email=jane%40example.com&username=jane.d\
-                    &password=blue+canoe+at+dawn&password_confirm=blue+canoe+at+dawn&marketing_opt_in=on\
-                    &company_name=Acme&registry_id=R-7K4Q2M";
-        let form = posted_registration(body);
-        assert_eq!(form.person.first_name, "Jane");
-        assert!(form.person.marketing_opt_in);
-        assert_eq!(form.company.company_name, "Acme");
-        assert_eq!(form.registry_id, "R-7K4Q2M");
-        let json = serde_json::to_string(&form).unwrap();
-        assert_eq!(serde_json::from_str::<RegistrationForm>(&json).unwrap(), form);
-        assert!(!posted_registration("first_name=Jane").person.marketing_opt_in);
-    }
-
-    // covers: REG-5, REG-6, REG-7, REG-14
-    #[test]
-    fn each_flow_validates_the_parts_it_uses_in_form_order() {
-        use crate::domain::OrganizationKind::{Company, Partner};
-        let form = RegistrationForm { person: filled(), ..Default::default() };
-        let individual = form.validate(&rules(RegistrationFlow::Individual), &NoCommonList).unwrap();
-        assert!(matches!(individual.organization, Organization::None));
-
-        let errors = form.validate(&rules(RegistrationFlow::NewOrganization(Company)), &NoCommonList).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["company_name", "address_line1", "city", "postal_code", "country"]);
-
-        let join = RegistrationForm { registry_id: "r-7k4q2m".into(), ..form.clone() };
-        let joined = join.validate(&rules(RegistrationFlow::JoinOrganization(Partner)), &NoCommonList).unwrap();
-        assert!(matches!(joined.organization, Organization::Existing(Partner, ref id) if id.as_str() == "R-7K4Q2M"));
-
-        let bad = RegistrationForm { registry_id: "nope".into(), person: IndividualForm::default(), ..form };
-        let errors = bad.validate(&rules(RegistrationFlow::JoinOrganization(Company)), &NoCommonList).unwrap_err();
-        assert_eq!(errors[0].field, "registry_id", "the first field of the form comes first");
-    }
-
-    // covers: REG-10
-    #[test]
-    fn a_mandated_business_phone_is_required_when_joining_a_company() {
-        let form = RegistrationForm { person: filled(), registry_id: "R-7K4Q2M".into(), ..Default::default() };
-        let rules = RegistrationRules {
-            mandate_business_phone: true,
-            ..rules(RegistrationFlow::JoinOrganization(OrganizationKind::Company))
-        };
-        let errors = form.validate(&rules, &NoCommonList).unwrap_err();
-        assert_eq!(errors, vec![FieldError::new("phone", "Enter a business phone number")]);
-    }
-
-    #[test]
-    fn a_registration_form_without_secrets_keeps_no_password() {
-        let form = RegistrationForm { person: filled(), ..Default::default() };
-        assert_eq!(form.without_secrets().person.password, "");
-        assert!(!format!("{form:?}").contains("canoe"));
     }
 }

@@ -144,6 +144,20 @@ impl TestApp {
         self.post_form("/register/individual", &individual_fields(username)).await
     }
 
+    /// Registers `username` as an individual from a separate browser, so this app's own client
+    /// starts signed out.
+    pub async fn registered_elsewhere(&self, username: &str) {
+        let (client, _jar) = browser();
+        let response = client
+            .post(self.url("/register/individual"))
+            .header(header::ORIGIN, self.origin())
+            .form(&individual_fields(username))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "[{}] registration", self.label);
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> Response {
         self.post_form("/login", &[("username", username), ("password", password)]).await
     }

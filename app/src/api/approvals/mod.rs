@@ -64,6 +64,7 @@ pub(crate) mod ssr {
     use crate::backend::authz::Approver;
     use crate::backend::store::approvals::PendingRow;
     use crate::backend::AppState;
+    use crate::domain::RequestKind;
 
     /// The approver capability for this request's caller, or Forbidden/Unauthenticated.
     pub async fn approver(scope: Scope) -> Result<(AppState, Approver), AppError> {
@@ -83,10 +84,11 @@ pub(crate) mod ssr {
             email: row.email.unwrap_or_default(),
             user_type: row.user_type.unwrap_or_default(),
             company: row.company.unwrap_or_default(),
-            request_type: if row.kind == "enrollment" {
-                format!("Enrollment{}", row.enrollment.map(|e| format!(": {e}")).unwrap_or_default())
-            } else {
-                "Registration".to_owned()
+            request_type: match row.kind {
+                RequestKind::Enrollment => {
+                    format!("{}{}", row.kind.label(), row.enrollment.map(|e| format!(": {e}")).unwrap_or_default())
+                }
+                RequestKind::Registration => row.kind.label().to_owned(),
             },
             submitted_at: crate::backend::clock::format_ms(row.submitted_at)
                 .replace('T', " ")

@@ -11,6 +11,7 @@ pub const PER_PAGE: i64 = 25;
 pub async fn pending_approvals(scope: Scope, page: i64) -> Result<PendingPage, AppError> {
     use crate::api::ssr::{reference, to_app_error};
     let (state, approver) = super::ssr::approver(scope).await?;
+    // The use case answers NotFound past `MAX_PAGE`, so no page number can overflow the offset.
     let page = page.max(0);
     // One extra row tells whether there is a next page without counting the whole queue.
     let mut rows = crate::backend::services::approvals::pending(&state, &approver, page, PER_PAGE + 1)

@@ -24,8 +24,9 @@ pub async fn sign_in(
         SignInRefusal::Missing(fields) => AppError::Validation { fields },
         SignInRefusal::Incorrect => to_app_error(ServiceError::SignInFailed, reference.clone()),
     })?;
-    let headers =
-        leptos_axum::extract::<http::HeaderMap>().await.map_err(|_| AppError::Internal { reference: reference.clone() })?;
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .map_err(|_| AppError::Internal { reference: reference.clone() })?;
     let signed_in = sign_in(&state, &credentials, &cookie_header(&headers)).await.map_err(|e| {
         // The username is not logged: it may be a password typed into the wrong field (SEC-7).
         tracing::info!(reference = %reference, outcome = %e, "sign-in refused");

@@ -38,11 +38,7 @@ impl Caller {
             Access::Usable => {}
             Access::AwaitingApproval | Access::NotActive | Access::Gone => return Ok(None),
         }
-        let permissions: PermissionSet = roles::permissions_of(&mut conn, user_id, state.now_ms())
-            .await?
-            .iter()
-            .filter_map(|code| code.parse().ok())
-            .collect();
+        let permissions = roles::permission_set(&mut conn, user_id, state.now_ms()).await?;
         let settings = Settings::load(&mut conn).await?;
         let is_universal = is_universal(&settings, &account);
         Ok(Some(Caller { account, permissions, is_universal }))
@@ -167,7 +163,7 @@ impl Caller {
 /// a name would let whoever registers a released username inherit the role. Only a merchant
 /// admin can hold it.
 fn is_universal(settings: &Settings, account: &users::UserAccount) -> bool {
-    account.is_merchant_admin && settings.universal_approver.eq_ignore_ascii_case(&account.username)
+    account.is_merchant_admin && settings.universal_approver_id.as_deref() == Some(account.id.as_str())
 }
 
 /// A usable user who may be required to change the password first (LOG-3).

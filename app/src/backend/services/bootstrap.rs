@@ -3,6 +3,7 @@
 use crate::backend::error::ServiceError;
 use crate::backend::new_id;
 use crate::backend::password::hash_unchecked;
+use crate::backend::settings;
 use crate::backend::state::AppState;
 use crate::backend::store::users::{NewUser, UserStatus};
 use crate::backend::store::{accounts, organizations, persons, users};
@@ -11,7 +12,9 @@ use crate::domain::ContactKind;
 pub const ADMIN_USERNAME: &str = "admin";
 
 /// Creates the merchant admin `admin` when missing. Its first sign-in forces a password change
-/// (LOG-3). Returns the generated password when none was configured, to be shown once.
+/// (LOG-3). The new admin becomes the universal approver (APR-2), by id, unless the setting
+/// already names a user. Returns the generated password when none was configured, to be shown
+/// once.
 pub async fn ensure_merchant_admin(state: &AppState, configured: Option<&str>) -> Result<Option<String>, ServiceError> {
     {
         let mut conn = state.db.pool().acquire().await?;
@@ -30,7 +33,7 @@ pub async fn ensure_merchant_admin(state: &AppState, configured: Option<&str>) -
         now,
     )
     .await?;
-    users::insert(
+    let admin_id = users::insert(
         &mut tx,
         &NewUser {
             person_id: &person_id,
@@ -48,6 +51,7 @@ pub async fn ensure_merchant_admin(state: &AppState, configured: Option<&str>) -
         now,
     )
     .await?;
+    settings::claim_universal_approver(&mut tx, &admin_id, now).await?;
     tx.commit().await?;
     Ok(generated)
 }

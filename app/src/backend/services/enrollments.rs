@@ -2,11 +2,13 @@
 //! after registration. One without an approval definition is granted at once; one with a
 //! definition waits in the same queue as registrations (listed once the user is approved).
 
+use super::approval_steps::notify_approvers;
 use crate::backend::error::ServiceError;
 use crate::backend::mail::Brand;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::{approvals, requests, roles, users};
+use crate::backend::store::{requests, roles, users};
+use crate::domain::{RequestKind, UserStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Enrolled {
@@ -35,7 +37,7 @@ pub async fn request_enrollment(
     let request_id = requests::insert(
         &mut tx,
         &requests::NewRequest {
-            kind: "enrollment",
+            kind: RequestKind::Enrollment,
             user_id,
             organization_id: user.organization_id.as_deref(),
             user_type_id: None,
@@ -51,13 +53,16 @@ pub async fn request_enrollment(
         now,
     )
     .await?;
-    // Approvers hear of it only once the user's own registration is approved (APR-4).
-    if user.access.status == users::UserStatus::Active {
-        let settings = Settings::load(&mut tx).await?;
-        let brand = Brand::new(&settings, &state.config.public_url);
-        if let Some(request) = approvals::find(&mut tx, &request_id).await? {
-            super::approvals::notify_approvers(&mut tx, &brand, &settings, &request, now).await?;
+    // Approvers hear of it only once the user's own registration is approved (APR-4): then
+    // `approvals::approve` tells them.
+    match user.access.status {
+        UserStatus::Active => {
+            let settings = Settings::load(&mut tx).await?;
+            let brand = Brand::new(&settings, &state.config.public_url);
+            let request = requests::find(&mut tx, &request_id).await?.ok_or(ServiceError::NotFound)?;
+            notify_approvers(&mut tx, &brand, &settings, &request, now).await?;
         }
+        UserStatus::Pending | UserStatus::Inactive | UserStatus::Rejected | UserStatus::Deleted => {}
     }
     tx.commit().await?;
     Ok(Enrolled::Pending { request_id })

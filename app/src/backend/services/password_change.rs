@@ -20,7 +20,11 @@ pub async fn password_policy(state: &AppState) -> Result<PasswordPolicy, Service
     Ok(Settings::load(&mut conn).await?.password_policy())
 }
 
-pub async fn change_password(state: &AppState, who: &Authenticated, change: PasswordChange) -> Result<(), ServiceError> {
+pub async fn change_password(
+    state: &AppState,
+    who: &Authenticated,
+    change: PasswordChange,
+) -> Result<(), ServiceError> {
     let now = state.now_ms();
     let lower = who.username().to_lowercase();
     let stored = {

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod approvals;
+pub mod approvers;
 pub mod audit;
 pub mod organizations;
 pub mod outbox;

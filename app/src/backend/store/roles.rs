@@ -3,7 +3,10 @@
 
 use sqlx::AnyConnection;
 
+use super::approvers::Recipient;
+use crate::backend::error::StoreError;
 use crate::backend::new_id;
+use crate::domain::{Permission, PermissionSet, UserStatus};
 
 pub async fn grant(
     conn: &mut AnyConnection,
@@ -11,7 +14,7 @@ pub async fn grant(
     role_id: &str,
     granted_by: Option<&str>,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO user_roles (id, user_id, role_id, start_at, end_at, justification, granted_by, created_at) \
          VALUES ($1, $2, $3, NULL, NULL, NULL, $4, $5) ON CONFLICT (user_id, role_id) DO NOTHING",
@@ -27,7 +30,7 @@ pub async fn grant(
 }
 
 /// Gives the user every active site whose required role they now hold.
-pub async fn grant_sites_for_roles(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn grant_sites_for_roles(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO user_sites (user_id, site_id, created_at) \
          SELECT $1, s.id, $2 FROM sites s JOIN user_roles ur ON ur.role_id = s.required_role_id \
@@ -41,8 +44,9 @@ pub async fn grant_sites_for_roles(conn: &mut AnyConnection, user_id: &str, now_
     Ok(())
 }
 
-/// The permission codes a user holds now through roles in force (dates respected, CON-3).
-pub async fn permissions_of(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<Vec<String>, sqlx::Error> {
+/// The permissions a user holds now through roles in force (dates respected, CON-3). Codes the
+/// domain does not know (added by a newer version) are skipped, never guessed at.
+pub async fn permission_set(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<PermissionSet, StoreError> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT DISTINCT rp.permission_code FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id \
          WHERE ur.user_id = $1 AND (ur.start_at IS NULL OR ur.start_at <= $2) AND (ur.end_at IS NULL OR ur.end_at >= $2) \
@@ -52,10 +56,10 @@ pub async fn permissions_of(conn: &mut AnyConnection, user_id: &str, now_ms: i64
     .bind(now_ms)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|(c,)| c).collect())
+    Ok(rows.iter().filter_map(|(code,)| code.parse::<Permission>().ok()).collect())
 }
 
-pub async fn enrollment_role_ids(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn enrollment_role_ids(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT role_id FROM enrollment_roles WHERE enrollment_id = $1 ORDER BY role_id")
             .bind(enrollment_id)
@@ -64,7 +68,7 @@ pub async fn enrollment_role_ids(conn: &mut AnyConnection, enrollment_id: &str) 
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-pub async fn enrollment_name(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn enrollment_name(conn: &mut AnyConnection, enrollment_id: &str) -> Result<Option<String>, StoreError> {
     let row: Option<(String,)> = sqlx::query_as("SELECT name FROM enrollments WHERE id = $1")
         .bind(enrollment_id)
         .fetch_optional(&mut *conn)
@@ -72,25 +76,22 @@ pub async fn enrollment_name(conn: &mut AnyConnection, enrollment_id: &str) -> R
     Ok(row.map(|(n,)| n))
 }
 
-/// The company's active primary users (holders of PENDING_APPROVALS), to notify.
-pub async fn primary_users_of(
-    conn: &mut AnyConnection,
-    organization_id: &str,
-) -> Result<Vec<super::approvals::Recipient>, sqlx::Error> {
+/// The company's active primary users (holders of PENDING_APPROVALS), to notify (APR-10).
+pub async fn primary_users_of(conn: &mut AnyConnection, organization_id: &str) -> Result<Vec<Recipient>, StoreError> {
     let rows: Vec<(Option<String>, String)> = sqlx::query_as(
-        "SELECT DISTINCT (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1), \
-           p.first_name FROM users u JOIN persons p ON p.id = u.person_id JOIN user_roles ur ON ur.user_id = u.id \
-         JOIN role_permissions rp ON rp.role_id = ur.role_id \
-         WHERE u.organization_id = $1 AND u.status = 'active' AND u.released_at IS NULL AND rp.permission_code = 'PENDING_APPROVALS' \
-         LIMIT 100",
+        "SELECT (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1), \
+           p.first_name FROM users u JOIN persons p ON p.id = u.person_id \
+         WHERE u.organization_id = $1 AND u.status = $2 AND u.released_at IS NULL \
+           AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id \
+                       WHERE ur.user_id = u.id AND rp.permission_code = $3) \
+         ORDER BY u.id LIMIT 100",
     )
     .bind(organization_id)
+    .bind(<&'static str>::from(UserStatus::Active))
+    .bind(<&'static str>::from(Permission::PendingApprovals))
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(email, first_name)| email.map(|email| super::approvals::Recipient { email, first_name }))
-        .collect())
+    Ok(rows.into_iter().filter_map(|(email, first_name)| email.map(|email| Recipient { email, first_name })).collect())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -100,9 +101,9 @@ pub struct EnrollmentRecord {
     pub approval_definition_id: Option<String>,
 }
 
-pub async fn find_enrollment(conn: &mut AnyConnection, key: &str) -> Result<Option<EnrollmentRecord>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, approval_definition_id FROM enrollments WHERE key = $1 AND is_active = 1")
+pub async fn find_enrollment(conn: &mut AnyConnection, key: &str) -> Result<Option<EnrollmentRecord>, StoreError> {
+    Ok(sqlx::query_as("SELECT id, name, approval_definition_id FROM enrollments WHERE key = $1 AND is_active = 1")
         .bind(key)
         .fetch_optional(&mut *conn)
-        .await
+        .await?)
 }

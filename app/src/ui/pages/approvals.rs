@@ -253,16 +253,21 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
                     {move || state.error_for("comments").map(|m| view! { <p class="field-error" id="comments-error">{m}</p> })}
                 </div>
                 {show_accounts.then(|| view! {
-                    <div class="field">
-                        <label for="accounts">"Accounts to assign"</label>
+                    // Several choices are checkboxes, one per account (APR-5).
+                    <fieldset class="group" aria-describedby="accounts-hint">
+                        <legend>"Accounts to assign"</legend>
                         <p class="field-hint" id="accounts-hint">"Choose one or more. With none chosen the user gets the company's primary account."</p>
-                        <select id="accounts" name="accounts" multiple=true aria-describedby="accounts-hint">
-                            {accounts.into_iter().map(|a| {
-                                let text = if a.is_company_primary { format!("{} (primary)", a.account_number) } else { a.account_number };
-                                view! { <option value=a.id>{text}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                        {accounts.into_iter().map(|a| {
+                            let text = if a.is_company_primary { format!("{} (primary)", a.account_number) } else { a.account_number };
+                            let id = format!("account-{}", a.id);
+                            view! {
+                                <div class="field field-checkbox">
+                                    <input type="checkbox" id=id.clone() name="accounts" value=a.id />
+                                    <label for=id>{text}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
                 })}
                 <div class="form-actions">
                     <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>{button}</button>

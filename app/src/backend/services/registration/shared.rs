@@ -7,12 +7,13 @@ use sqlx::AnyConnection;
 use super::Registered;
 use crate::backend::error::{ServiceError, StoreError, Unique};
 use crate::backend::mail;
+use crate::backend::services::approval_steps::notify_approvers;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::persons::PreferenceSource;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::users::{NewUser, UserStatus};
-use crate::backend::store::{approvals, audit, persons, requests, roles, user_types, users};
+use crate::backend::store::{audit, persons, requests, roles, user_types, users};
 use crate::domain::{FieldError, IndividualRegistration, Language, RequestKind};
 
 pub const USERNAME_TAKEN: &str = "Username already used";
@@ -168,7 +169,7 @@ async fn open_request(
 ) -> Result<(), ServiceError> {
     let step_count = requests::step_count(conn, definition_id).await?;
     let new_request = requests::NewRequest {
-        kind: RequestKind::Registration.into(),
+        kind: RequestKind::Registration,
         user_id,
         organization_id: who.organization_id,
         user_type_id: Some(&ctx.user_type.id),
@@ -182,9 +183,8 @@ async fn open_request(
         created_organization_id: who.created_organization_id,
     };
     let request_id = requests::insert(conn, &new_request, now).await?;
-    if let Some(request) = approvals::find(conn, &request_id).await? {
-        let brand = mail::Brand::new(ctx.settings, &ctx.state.config.public_url);
-        crate::backend::services::approvals::notify_approvers(conn, &brand, ctx.settings, &request, now).await?;
-    }
+    let request = requests::find(conn, &request_id).await?.ok_or(ServiceError::NotFound)?;
+    let brand = mail::Brand::new(ctx.settings, &ctx.state.config.public_url);
+    notify_approvers(conn, &brand, ctx.settings, &request, now).await?;
     Ok(())
 }

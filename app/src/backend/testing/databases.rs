@@ -1,14 +1,6 @@
-//! Test support: the databases every use-case and HTTP test runs on (DESIGN.md "Testing") —
-//! a fresh in-memory SQLite always, and a brand-new PostgreSQL database per test when
-//! `TEST_DATABASE_URL` is set, which `CI=true` requires (OPS-2: the suite fails, never skips).
-//!
-//! ```text
-//! for_each_database(|db| async move {
-//!     let state = migrated_state(&db.url, TestClock::at(T0)).await;
-//!     assert!(…, "{}", db.label);
-//! })
-//! .await;
-//! ```
+//! The databases every use-case and HTTP test runs on (DESIGN.md "Testing"): a fresh in-memory
+//! SQLite always, and a brand-new PostgreSQL database per test when `TEST_DATABASE_URL` is set,
+//! which `CI=true` requires (OPS-2: the suite fails, never skips).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,10 +8,10 @@ use std::time::Duration;
 
 use sqlx::{AnyConnection, Connection, Executor};
 
-use super::clock::TestClock;
-use super::db::Db;
-use super::password::PasswordHasher;
-use super::state::{AppConfig, AppState, NoDirectory};
+use crate::backend::clock::TestClock;
+use crate::backend::db::Db;
+use crate::backend::password::PasswordHasher;
+use crate::backend::state::{AppConfig, AppState, NoDirectory};
 
 /// One database a test runs on. A PostgreSQL database is dropped (best effort) when this is.
 pub struct TestDb {
@@ -29,6 +21,8 @@ pub struct TestDb {
     pub label: &'static str,
     /// The maintenance URL and the database name to drop afterwards (PostgreSQL only).
     created: Option<(String, String)>,
+    /// The directory of a SQLite file, removed when this is dropped.
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for TestDb {
@@ -68,11 +62,36 @@ fn in_ci() -> bool {
 /// Under `CI=true` when `TEST_DATABASE_URL` is unset or unreachable, so CI cannot pass
 /// without having run the PostgreSQL variant.
 pub async fn test_databases() -> Vec<TestDb> {
-    let mut databases = vec![TestDb { url: "sqlite::memory:".into(), label: "sqlite", created: None }];
+    let mut databases = vec![sqlite_memory()];
     if let Some(postgres) = postgres().await {
         databases.push(postgres);
     }
     databases
+}
+
+/// Databases where two connections really run at once (races, leases): a SQLite file
+/// (in-memory SQLite has a single connection), then PostgreSQL when configured.
+pub async fn concurrent_databases() -> Vec<TestDb> {
+    let mut databases = vec![sqlite_file()];
+    if let Some(postgres) = postgres().await {
+        databases.push(postgres);
+    }
+    databases
+}
+
+/// A fresh in-memory SQLite database.
+pub fn sqlite_memory() -> TestDb {
+    TestDb { url: "sqlite::memory:".into(), label: "sqlite", created: None, _dir: None }
+}
+
+/// A SQLite file in a temporary directory, so that a pool has several connections.
+///
+/// # Panics
+/// When no temporary directory can be created.
+pub fn sqlite_file() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
+    TestDb { url, label: "sqlite file", created: None, _dir: Some(dir) }
 }
 
 /// A new empty database `gh_<uuid>` on the `TEST_DATABASE_URL` server, or `None` (skipped
@@ -105,7 +124,7 @@ pub async fn postgres() -> Option<TestDb> {
         return None;
     }
     let _ = conn.close().await;
-    Some(TestDb { url: with_database(&url, &name), label: "postgres", created: Some((url, name)) })
+    Some(TestDb { url: with_database(&url, &name), label: "postgres", created: Some((url, name)), _dir: None })
 }
 
 /// `url` with its database name replaced (query parameters kept).
@@ -128,13 +147,22 @@ where
     }
 }
 
+/// The migrated database at `url`.
+///
+/// # Panics
+/// When the database cannot be opened or migrated.
+pub async fn migrated_db(url: &str) -> Db {
+    let db = Db::connect(url).await.unwrap_or_else(|e| panic!("could not open the test database: {e}"));
+    db.migrate().await.unwrap_or_else(|e| panic!("could not migrate the test database: {e}"));
+    db
+}
+
 /// The state the use cases take, on the migrated database at `url`, with `clock` as its time.
 ///
 /// # Panics
 /// When the database cannot be opened or migrated.
 pub async fn migrated_state(url: &str, clock: TestClock) -> AppState {
-    let db = Db::connect(url).await.unwrap_or_else(|e| panic!("could not open the test database: {e}"));
-    db.migrate().await.unwrap_or_else(|e| panic!("could not migrate the test database: {e}"));
+    let db = migrated_db(url).await;
     AppState {
         db,
         clock: Arc::new(clock),
@@ -153,85 +181,6 @@ pub async fn count_rows(db: &Db, table: &str) -> i64 {
     let (n,): (i64,) =
         sqlx::query_as(&sql).fetch_one(db.pool()).await.unwrap_or_else(|e| panic!("could not count {table}: {e}"));
     n
-}
-
-/// A submitted form as tests write it: field name → value.
-pub type Fields = std::collections::HashMap<String, String>;
-
-/// Registers through the same adapter path as the pages: the fields read into the domain form,
-/// validated with the type's rules, and the use case (REG-5 … REG-14).
-pub async fn register(
-    state: &AppState,
-    type_key: &str,
-    fields: &Fields,
-    language: crate::domain::Language,
-) -> Result<super::services::registration::Registered, super::ServiceError> {
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let body = serde_html_form::to_string(&pairs).expect("form pairs encode");
-    let form: crate::domain::RegistrationForm = serde_html_form::from_str(&body).expect("a registration form");
-    crate::api::register::submit::register_form(state, type_key, &form, language).await
-}
-
-/// Signs in as the sign-in server function does: the form validated, then the use case, with
-/// the request's `Cookie` header (SEC-4 device cookies).
-pub async fn sign_in_from(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    cookie_header: &str,
-) -> Result<super::services::sign_in::SignedIn, super::ServiceError> {
-    let form = crate::domain::SignInForm { username: username.to_owned(), password: password.to_owned() };
-    let credentials = form.validate().map_err(|refusal| match refusal {
-        crate::domain::SignInRefusal::Missing(fields) => super::ServiceError::Validation(fields),
-        crate::domain::SignInRefusal::Incorrect => super::ServiceError::SignInFailed,
-    })?;
-    super::services::sign_in::sign_in(state, &credentials, cookie_header).await
-}
-
-/// Signs in from a browser without a device cookie.
-pub async fn sign_in(
-    state: &AppState,
-    username: &str,
-    password: &str,
-) -> Result<super::services::sign_in::SignedIn, super::ServiceError> {
-    sign_in_from(state, username, password, "").await
-}
-
-/// Changes `user_id`'s password as the server function does: the caller's capability (refused
-/// when they may not use their login), the form validated, then the use case.
-pub async fn change_password(
-    state: &AppState,
-    user_id: &str,
-    current: &str,
-    new: &str,
-    confirm: &str,
-) -> Result<(), super::ServiceError> {
-    let caller = super::authz::caller(state, user_id).await?;
-    let form = crate::domain::PasswordChangeForm {
-        current_password: current.to_owned(),
-        new_password: new.to_owned(),
-        new_password_confirm: confirm.to_owned(),
-    };
-    crate::api::auth::change_password::change_password_for(state, &caller, &form).await
-}
-
-/// A password that every default policy accepts for [`individual_fields`].
-pub const GOOD_PASSWORD: &str = "copper kettle harbor 7";
-
-/// A complete individual registration form (REG-5) for Ann Lee with `username`.
-pub fn individual_fields(username: &str) -> Fields {
-    [
-        ("first_name", "Ann"),
-        ("last_name", "Lee"),
-        ("email", "ann.lee@example.com"),
-        ("phone", ""),
-        ("username", username),
-        ("password", GOOD_PASSWORD),
-        ("password_confirm", GOOD_PASSWORD),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect()
 }
 
 /// Runs one SQL statement with text parameters (test fixtures); panics with the SQL on error.

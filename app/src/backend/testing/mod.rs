@@ -1,0 +1,20 @@
+//! Test support, compiled only for tests (cargo feature `testing`, never enabled by the
+//! production build): the databases every use-case and HTTP test runs on, and the fixtures
+//! (persons, companies, staff, approvers, definitions) the tests share.
+//!
+//! ```text
+//! for_each_database(|db| async move {
+//!     let state = migrated_state(&db.url, TestClock::at(T0)).await;
+//!     let acme = company(&state, "Acme Tools", "pat.owner").await;
+//!     assert!(…, "{}", db.label);
+//! })
+//! .await;
+//! ```
+
+mod adapters;
+mod databases;
+mod fixtures;
+
+pub use adapters::*;
+pub use databases::*;
+pub use fixtures::*;
