@@ -7,6 +7,9 @@ pub mod app;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod domain;
+/// Test support (feature `testing`): databases, fixtures and the adapters as tests drive them.
+#[cfg(all(feature = "ssr", any(test, feature = "testing")))]
+pub mod testing;
 pub mod ui;
 
 pub use app::{shell, App};

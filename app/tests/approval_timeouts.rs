@@ -6,12 +6,12 @@ use std::sync::Arc;
 use app::backend::authz::merchant_approver;
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::approvals::{approve, reroute_timed_out, Approved};
-use app::backend::testing::{
+use app::backend::{AppState, TestClock};
+use app::domain::ApproverKind::{PrimaryUsers, User};
+use app::testing::{
     approver, company, concurrent_databases, definition, for_each_database, migrated_state, one, queue,
     ready_merchant_admin, route_user_type, second_primary_user, set_setting, staff, strings, T0,
 };
-use app::backend::{AppState, TestClock};
-use app::domain::ApproverKind::{PrimaryUsers, User};
 
 const HOUR: i64 = 60 * MINUTE_MS;
 

@@ -6,12 +6,12 @@
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::approvals::{approve, pending, Approved};
 use app::backend::store::accounts;
-use app::backend::testing::{
+use app::backend::{AppState, ServiceError, TestClock};
+use app::domain::RequestKind;
+use app::testing::{
     approver, company, count_rows, exec, for_each_database, mails, migrated_state, one, queue, set_setting, staff,
     status_of, strings, BUSINESS_USER_ROLE, T0,
 };
-use app::backend::{AppState, ServiceError, TestClock};
-use app::domain::RequestKind;
 
 /// (account id, is the user's primary) of every account assigned to the user.
 async fn assignments(state: &AppState, user: &str) -> Vec<(String, i64)> {

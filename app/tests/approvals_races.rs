@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use app::backend::authz::Approver;
 use app::backend::services::approvals::{approve, reject};
-use app::backend::testing::{
-    approver, company, concurrent_databases, migrated_state, second_primary_user, staff, status_of, strings, T0,
-};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::ConflictCode;
+use app::testing::{
+    approver, company, concurrent_databases, migrated_state, second_primary_user, staff, status_of, strings, T0,
+};
 
 fn outcome<T: std::fmt::Debug>(result: &Result<T, ServiceError>) -> String {
     format!("{result:?}")

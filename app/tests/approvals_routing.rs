@@ -5,12 +5,12 @@
 use app::backend::authz::{self, company_approver, merchant_approver};
 use app::backend::new_id;
 use app::backend::services::approvals::{approve, decidable, pending, reject, Approved};
-use app::backend::testing::{
+use app::backend::{AppState, ServiceError, TestClock};
+use app::domain::ApproverKind::{Group, PrimaryUsers, User};
+use app::testing::{
     approver, colleague, company, definition, exec, for_each_database, mails, merchant_admin, migrated_state, queue,
     route_user_type, second_primary_user, staff, status_of, strings, T0,
 };
-use app::backend::{AppState, ServiceError, TestClock};
-use app::domain::ApproverKind::{Group, PrimaryUsers, User};
 
 /// (account ids) assigned to the user.
 async fn assignments(state: &AppState, user: &str) -> Vec<String> {

@@ -4,10 +4,8 @@
 
 use app::backend::new_id;
 use app::backend::services::approvals::{approve, decidable, pending, reject, MAX_PAGE};
-use app::backend::testing::{
-    approver, company, count_rows, for_each_database, migrated_state, queue, staff, status_of, T0,
-};
 use app::backend::{ServiceError, TestClock};
+use app::testing::{approver, company, count_rows, for_each_database, migrated_state, queue, staff, status_of, T0};
 
 fn outcome<T: std::fmt::Debug>(result: &Result<T, ServiceError>) -> String {
     format!("{:?}", result.as_ref().err())

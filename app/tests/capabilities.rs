@@ -4,8 +4,8 @@
 #![cfg(feature = "ssr")]
 
 use app::backend::authz::{self, Rule};
-use app::backend::testing::{colleague, company, exec, for_each_database, migrated_state, sign_in, GOOD_PASSWORD, T0};
 use app::backend::{new_id, ServiceError, TestClock};
+use app::testing::{colleague, company, exec, for_each_database, migrated_state, sign_in, GOOD_PASSWORD, T0};
 
 /// A company role holding only `PENDING_APPROVALS_GROUP` (APR-3): a group approver.
 async fn group_approver_role(state: &app::backend::AppState, organization: &str) -> String {

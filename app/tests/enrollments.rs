@@ -4,11 +4,11 @@
 use app::backend::authz::company_approver;
 use app::backend::services::approvals::{approve, decidable, pending, Approved};
 use app::backend::services::enrollments::{request_enrollment, Enrolled};
-use app::backend::testing::{
+use app::backend::{AppState, ServiceError, TestClock};
+use app::testing::{
     approver, company, enrollment, exec, for_each_database, individual_fields, mails, migrated_state, queue,
     register_as, second_primary_user, staff, status_of, strings, universal_approver, DEFAULT_DEFINITION, T0,
 };
-use app::backend::{AppState, ServiceError, TestClock};
 
 /// Sam, a staff member of Acme (primary user Pat) awaiting approval: (Pat, Sam, Sam's request).
 async fn company_and_staff(state: &AppState) -> (String, String, String) {

@@ -5,13 +5,13 @@
 
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::bootstrap;
-use app::backend::testing::change_password;
-use app::backend::testing::register;
-use app::backend::testing::sign_in;
-use app::backend::testing::Fields;
-use app::backend::testing::{exec, for_each_database, individual_fields, migrated_state, strings, GOOD_PASSWORD};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::{FieldError, Language};
+use app::testing::change_password;
+use app::testing::register;
+use app::testing::sign_in;
+use app::testing::Fields;
+use app::testing::{exec, for_each_database, individual_fields, migrated_state, strings, GOOD_PASSWORD};
 
 const T0: i64 = 1_800_000_000_000;
 const PAST_ANY_DELAY_MS: i64 = 65_000;

@@ -5,9 +5,9 @@
 use app::backend::services::bootstrap::{ensure_merchant_admin, load_demo_data};
 use app::backend::settings::Settings;
 use app::backend::store::user_types;
-use app::backend::testing::sign_in;
-use app::backend::testing::{count_rows, for_each_database, migrated_state};
 use app::backend::{AppState, TestClock};
+use app::testing::sign_in;
+use app::testing::{count_rows, for_each_database, migrated_state};
 
 const T0: i64 = 1_800_000_000_000;
 

@@ -4,12 +4,12 @@
 
 use app::backend::services::registration::{registrable_types, Registered};
 use app::backend::store::user_types;
-use app::backend::testing::Fields;
-use app::backend::testing::{
+use app::backend::{AppState, DbKind, ServiceError, TestClock};
+use app::testing::Fields;
+use app::testing::{
     count_rows, field_errors, for_each_database, individual_fields, migrated_state, register_as,
     registration_counts as counts, with, TestDb, T0,
 };
-use app::backend::{AppState, DbKind, ServiceError, TestClock};
 
 const INDIVIDUAL_TYPE_ID: &str = "00000000-0000-7000-8000-000000000301";
 
@@ -56,7 +56,7 @@ async fn an_individual_registration_writes_person_user_account_preference_mail_a
         );
         let hash = hash.unwrap_or_default();
         assert!(hash.starts_with("$argon2id$"), "[{label}] the password is stored as an argon2id hash");
-        assert!(!hash.contains(app::backend::testing::GOOD_PASSWORD), "[{label}]");
+        assert!(!hash.contains(app::testing::GOOD_PASSWORD), "[{label}]");
 
         let person: (String, String, String, String) =
             sqlx::query_as("SELECT first_name, last_name, language, status FROM persons WHERE id = $1")

@@ -6,12 +6,12 @@ use app::backend::services::bootstrap;
 use app::backend::services::registration::{Registered, USERNAME_TAKEN};
 use app::backend::settings;
 use app::backend::store::user_types;
-use app::backend::testing::Fields;
-use app::backend::testing::{
+use app::backend::{AppState, ServiceError, TestClock};
+use app::testing::Fields;
+use app::testing::{
     concurrent_databases, count_rows, field_errors, for_each_database, individual_fields, message_for, migrated_state,
     register_as, registration_counts as counts, with, TestDb, T0,
 };
-use app::backend::{AppState, ServiceError, TestClock};
 
 /// kind, status, current_step, step_count, created_person_id, created_contact_id
 type RequestRow = (String, String, i64, i64, Option<String>, Option<String>);

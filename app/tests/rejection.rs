@@ -5,12 +5,12 @@ use app::backend::authz::merchant_approver;
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::approvals::{approve, assignable_accounts, pending, reject};
 use app::backend::store::{accounts, organizations, persons};
-use app::backend::testing::{
+use app::backend::{AppState, ServiceError, TestClock};
+use app::domain::ConflictCode;
+use app::testing::{
     approver, company, count_rows, exec, for_each_database, migrated_state, needs_universal_approval, one,
     pending_company, person, register_as, request_of, set_setting, staff, status_of, strings, universal_approver, T0,
 };
-use app::backend::{AppState, ServiceError, TestClock};
-use app::domain::ConflictCode;
 
 async fn contact_of(state: &AppState, user: &str) -> String {
     one(state, "SELECT contact_id FROM users WHERE id = $1", &[user]).await

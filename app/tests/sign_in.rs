@@ -5,12 +5,12 @@
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::bootstrap;
 use app::backend::services::sign_in::SignedIn;
-use app::backend::testing::register;
-use app::backend::testing::sign_in;
-use app::backend::testing::Fields;
-use app::backend::testing::{for_each_database, individual_fields, migrated_state, GOOD_PASSWORD};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::Language;
+use app::testing::register;
+use app::testing::sign_in;
+use app::testing::Fields;
+use app::testing::{for_each_database, individual_fields, migrated_state, GOOD_PASSWORD};
 
 const T0: i64 = 1_800_000_000_000;
 /// Longer than the largest wait between failures (64 s), so each failure is counted.
@@ -239,7 +239,7 @@ async fn after_five_failures_each_attempt_must_wait_for_the_delay() {
         let after = sign_in(&state, "ann.lee", GOOD_PASSWORD).await;
         assert!(after.is_ok(), "[{label}] after 1 s: {}", outcome(&after));
         assert_eq!(
-            app::backend::testing::count_rows(&state.db, "sign_in_failures").await,
+            app::testing::count_rows(&state.db, "sign_in_failures").await,
             0,
             "[{label}] success clears the counter"
         );

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::sign_in::SignedIn;
-use app::backend::testing::register;
-use app::backend::testing::{
-    count_rows, for_each_database, individual_fields, migrated_state, postgres, strings, TestDb, GOOD_PASSWORD,
-};
-use app::backend::testing::{sign_in, sign_in_from};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::Language;
+use app::testing::register;
+use app::testing::{
+    count_rows, for_each_database, individual_fields, migrated_state, postgres, strings, TestDb, GOOD_PASSWORD,
+};
+use app::testing::{sign_in, sign_in_from};
 
 const T0: i64 = 1_800_000_000_000;
 const WRONG: &str = "not the password at all";

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::sign_in::SignedIn;
-use app::backend::testing::register;
-use app::backend::testing::sign_in;
-use app::backend::testing::{
-    exec, for_each_database, individual_fields, migrated_state, postgres, strings, TestDb, GOOD_PASSWORD,
-};
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::Language;
+use app::testing::register;
+use app::testing::sign_in;
+use app::testing::{
+    exec, for_each_database, individual_fields, migrated_state, postgres, strings, TestDb, GOOD_PASSWORD,
+};
 
 const T0: i64 = 1_800_000_000_000;
 const PAST_ANY_DELAY_MS: i64 = 65_000;

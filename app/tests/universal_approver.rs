@@ -4,11 +4,11 @@
 
 use app::backend::authz::company_approver;
 use app::backend::services::approvals::{decidable, pending};
-use app::backend::testing::{
+use app::backend::{ServiceError, TestClock};
+use app::testing::{
     approver, company, exec, for_each_database, mails, migrated_state, needs_universal_approval, one, pending_company,
     queue, ready_merchant_admin, set_setting, T0,
 };
-use app::backend::{ServiceError, TestClock};
 
 // covers: APR-2, SEC-5
 #[tokio::test]

@@ -24,7 +24,7 @@ use app::backend::authz::CallerCache;
 use app::backend::AppState;
 use app::domain::with_ref;
 
-use crate::startup::leptos_context;
+use crate::context::leptos_context;
 
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
@@ -81,7 +81,7 @@ async fn submit<S: PostedForm>(request: Request, fixed: &'static [(&'static str,
         return (StatusCode::BAD_REQUEST, "The form could not be read.").into_response();
     };
     let Some(state) = parts.extensions.get::<AppState>().cloned() else { return internal() };
-    if !parts.extensions.get::<CallerCache>().is_some() {
+    if parts.extensions.get::<CallerCache>().is_none() {
         parts.extensions.insert(CallerCache::default());
     }
     let response_options = ResponseOptions::default();

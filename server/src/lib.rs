@@ -4,6 +4,7 @@
 #![recursion_limit = "512"]
 pub mod background;
 pub mod config;
+pub mod context;
 pub mod forms;
 pub mod health;
 pub mod jobs;

@@ -17,6 +17,9 @@ use app::backend::settings::Settings;
 use app::backend::store::sessions::{self, SessionLimits};
 use app::backend::{Clock, Db};
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "gatehouse_session";
+
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
@@ -104,8 +107,8 @@ impl SessionStore for DbSessionStore {
 mod tests {
     use super::*;
     use app::backend::clock::MINUTE_MS;
-    use app::backend::testing::{count_rows, for_each_database, migrated_state};
     use app::backend::TestClock;
+    use app::testing::{count_rows, for_each_database, migrated_state};
 
     // covers: SEC-2
     #[tokio::test]

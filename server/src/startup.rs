@@ -8,7 +8,6 @@ use anyhow::Context;
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
 use leptos::config::{Env, LeptosOptions};
-use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -19,13 +18,13 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::api::ssr::RequestRef;
-use app::backend::authz::CallerCache;
 use app::backend::password::PasswordHasher;
 use app::backend::services::bootstrap;
 use app::backend::state::NoDirectory;
 use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
 
 use crate::config::Config;
+use crate::context::leptos_context;
 use crate::forms::form_post;
 use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
@@ -35,28 +34,13 @@ use app::api::auth::change_password::ChangePassword;
 use app::api::auth::sign_in::SignIn;
 use app::api::register::submit::SubmitRegistration;
 
-pub const SESSION_COOKIE: &str = "gatehouse_session";
+pub use crate::session_store::SESSION_COOKIE;
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
     config: Config,
-}
-
-/// What every Leptos render and server function gets: the state, and this response's CSP
-/// nonce for the hydration scripts.
-pub fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    move || {
-        provide_context(state.clone());
-        let parts = use_context::<http::request::Parts>();
-        let extension = |parts: &http::request::Parts| parts.extensions.get::<CallerCache>().cloned();
-        // One load of the caller for everything this request renders or runs (authz).
-        provide_context(parts.as_ref().and_then(extension).unwrap_or_default());
-        if let Some(nonce) = parts.as_ref().and_then(|p| p.extensions.get::<security_headers::CspNonce>()) {
-            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
-        }
-    }
 }
 
 impl Application {

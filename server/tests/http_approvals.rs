@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use app::backend::testing::{company_fields, person, ADMIN_PASSWORD};
+use app::testing::{company_fields, person, ADMIN_PASSWORD};
 use common::{alert_text, browser, for_each_app, location, text_of, TestApp, GOOD_PASSWORD};
 use reqwest::{header, Client, Response, StatusCode};
 

@@ -286,7 +286,7 @@ async fn the_seventh_registration_in_a_minute_from_one_address_is_refused() {
 // covers: SEC-4, OPS-5
 #[tokio::test]
 async fn with_the_ip_rate_limit_off_rapid_registrations_are_allowed() {
-    for db in app::backend::testing::test_databases().await {
+    for db in app::testing::test_databases().await {
         let app = spawn_app_with(db, |config| config.ip_rate_limit = false).await;
         let label = app.label;
         for n in 1..=8 {

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use app::backend::clock::MINUTE_MS;
 use app::backend::settings;
-use app::backend::testing::test_databases;
-use common::{browser, for_each_app, header_value, individual_fields, spawn_app_with, TestApp, GOOD_PASSWORD};
+use app::testing::test_databases;
+use common::{for_each_app, header_value, spawn_app_with, TestApp, GOOD_PASSWORD};
 use reqwest::{header, Client, StatusCode};
 
 /// Registers `ann.lee` from a separate browser, so the test's own client starts signed out.

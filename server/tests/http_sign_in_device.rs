@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use app::backend::testing::test_databases;
+use app::testing::test_databases;
 use common::{alert_text, browser, individual_fields, location, spawn_app_with, TestApp, GOOD_PASSWORD};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{header, Client, StatusCode};

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use app::backend::testing::{company_fields, person};
+use app::testing::{company_fields, person};
 use common::{browser, for_each_app, location, text_of, TestApp, GOOD_PASSWORD};
 use reqwest::{header, Client, Response, StatusCode};
 

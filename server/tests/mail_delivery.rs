@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use app::backend::mail::{self, Brand, OutgoingMail};
 use app::backend::settings::Settings;
 use app::backend::store::outbox;
-use app::backend::testing;
 use app::backend::{Clock, Db, SystemClock, TestClock};
 use app::domain::Language;
+use app::testing;
 use server::jobs::outbox::{Dispatcher, MailTransport, MAX_ATTEMPTS, MAX_RETRY_MS};
 use tempfile::TempDir;
 
@@ -118,7 +118,7 @@ macro_rules! on_every_database {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(test_db) = app::backend::testing::postgres().await {
+                if let Some(test_db) = app::testing::postgres().await {
                     let db = super::Migrated::on(test_db).await;
                     super::$scenario(&db.db).await;
                     db.finish().await;
@@ -126,8 +126,8 @@ macro_rules! on_every_database {
             }
         }
     )*};
-    (@sqlite) => { super::Migrated::on(app::backend::testing::sqlite_memory()).await };
-    (@sqlite $constructor:ident) => { super::Migrated::on(app::backend::testing::$constructor()).await };
+    (@sqlite) => { super::Migrated::on(app::testing::sqlite_memory()).await };
+    (@sqlite $constructor:ident) => { super::Migrated::on(app::testing::$constructor()).await };
 }
 
 on_every_database!(

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use app::backend::testing::{test_databases, TestDb};
 use app::backend::Db;
+use app::testing::{test_databases, TestDb};
 
 type Schema = BTreeMap<String, BTreeSet<String>>;
 

@@ -11,8 +11,6 @@ pub mod services;
 pub mod settings;
 pub mod state;
 pub mod store;
-#[cfg(any(test, feature = "testing"))]
-pub mod testing;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use db::{Db, DbKind};

@@ -12,7 +12,7 @@ use rand::RngCore;
 
 use app::api::RPC_PREFIX;
 
-use crate::startup::SESSION_COOKIE;
+use crate::session_store::SESSION_COOKIE;
 
 /// The nonce of this response; the Leptos context hands it to the hydration scripts.
 #[derive(Debug, Clone)]

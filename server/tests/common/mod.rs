@@ -1,5 +1,5 @@
 //! HTTP test support: the real application spawned per test on a fresh database (in-memory
-//! SQLite, and PostgreSQL when `TEST_DATABASE_URL` is set — `app::backend::testing`), and a
+//! SQLite, and PostgreSQL when `TEST_DATABASE_URL` is set — `app::testing`), and a
 //! reqwest client with a cookie jar that sends this site's `Origin` on every POST (SEC-3).
 #![allow(dead_code, unused_imports)] // each test file uses its own part of this module
 
@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::backend::testing::{test_databases, TestDb};
 use app::backend::{AppState, Clock, SystemClock, TestClock};
+use app::testing::{test_databases, TestDb};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
 use reqwest::{header, Client, Response, StatusCode};
@@ -17,7 +17,7 @@ use server::startup::SESSION_COOKIE;
 use server::{Application, Config};
 use tokio::sync::{Mutex, MutexGuard};
 
-pub use app::backend::testing::{count_rows, individual_fields, GOOD_PASSWORD};
+pub use app::testing::{count_rows, individual_fields, GOOD_PASSWORD};
 
 /// A running application on its own database, and a browser-like client for it.
 pub struct TestApp {

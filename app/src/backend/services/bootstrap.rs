@@ -121,7 +121,7 @@ async fn insert_order(
     sold_to: Option<&str>,
     postal_code: &str,
     placed_at: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), crate::backend::StoreError> {
     sqlx::query(
         "INSERT INTO orders (id, order_number, account_id, sold_to_contact_id, bill_to_postal_code, placed_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -4,6 +4,8 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::error::StoreError;
+
 use crate::backend::clock::{HOUR_MS, MINUTE_MS};
 use crate::backend::settings::Settings;
 
@@ -65,7 +67,7 @@ pub async fn insert_new(
     data: &str,
     user_id: Option<&str>,
     expiry_ms: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO sessions (id, data, user_id, expiry_date) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
     )
@@ -87,7 +89,7 @@ pub async fn update(
     data: &str,
     user_id: Option<&str>,
     expiry_ms: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE sessions SET data = $2, user_id = $3, expiry_date = $4 WHERE id = $1")
         .bind(id)
         .bind(data)
@@ -99,27 +101,27 @@ pub async fn update(
 }
 
 /// The session's data and expiry, if it exists and has not expired.
-pub async fn load(conn: &mut AnyConnection, id: &str, now_ms: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2")
+pub async fn load(conn: &mut AnyConnection, id: &str, now_ms: i64) -> Result<Option<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2")
         .bind(id)
         .bind(now_ms)
         .fetch_optional(&mut *conn)
-        .await
+        .await?)
 }
 
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Ends every session of a user (password reset, LOG-4; password change elsewhere, PRO-1).
-pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str) -> Result<u64, sqlx::Error> {
+pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
     Ok(done.rows_affected())
 }
 
 /// Deletes up to `limit` expired sessions (called periodically, indexed by expiry).
-pub async fn delete_expired(conn: &mut AnyConnection, now_ms: i64, limit: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired(conn: &mut AnyConnection, now_ms: i64, limit: i64) -> Result<u64, StoreError> {
     let done =
         sqlx::query("DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expiry_date <= $1 LIMIT $2)")
             .bind(now_ms)

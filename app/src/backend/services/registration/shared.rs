@@ -100,6 +100,7 @@ pub(super) async fn add_user(
     let user_type = ctx.user_type;
     let needs_approval = user_type.approval_definition_id.is_some();
     let lower = r.username.lower();
+    let status = if needs_approval { UserStatus::Pending } else { UserStatus::Active };
     let new_user = NewUser {
         person_id: who.person_id,
         user_type_id: Some(&user_type.id),
@@ -108,7 +109,7 @@ pub(super) async fn add_user(
         username: r.username.as_str(),
         lower_username: &lower,
         password_hash: hash,
-        status: if needs_approval { UserStatus::Pending } else { UserStatus::Active },
+        status,
         is_merchant_admin: false,
         must_change_password: false,
         start_at: (!needs_approval).then_some(now),
@@ -151,7 +152,7 @@ pub(super) async fn add_user(
         subject_type: "user",
         subject_id: &user_id,
         before: None,
-        after: Some(if needs_approval { "pending" } else { "active" }),
+        after: Some(status.into()),
         justification: None,
     };
     audit::append(conn, &entry, now).await?;
