@@ -85,7 +85,7 @@ export default defineConfig({
       GATEHOUSE_PUBLIC_URL: baseURL,
       GATEHOUSE_MAIL_DIR: mailDir,
       GATEHOUSE_DEMO_DATA: '1',
-      GATEHOUSE_ADMIN_PASSWORD: 'e2e-Admin-passphrase-7391',
+      GATEHOUSE_ADMIN_PASSWORD: 'e2e-Harbor-passphrase-7391',
       // The suite registers many users from one address; the limits have Rust HTTP tests.
       GATEHOUSE_IP_RATE_LIMIT: 'off',
       RUST_LOG: process.env.RUST_LOG ?? 'info,sqlx=warn,tower_sessions=warn',

@@ -41,7 +41,7 @@ import {
 
 const ADMIN = 'admin';
 /** GATEHOUSE_ADMIN_PASSWORD in playwright.config.ts: the seeded merchant admin's first password. */
-const ADMIN_INITIAL_PASSWORD = 'e2e-Admin-passphrase-7391';
+const ADMIN_INITIAL_PASSWORD = 'e2e-Harbor-passphrase-7391';
 /** What the admin test sets at the forced change (LOG-3); the later admin steps sign in with it. */
 const ADMIN_PASSWORD = 'Copper-Lantern-Meadow-4821-Quill';
 

@@ -124,7 +124,7 @@ impl Config {
             smtp_url: None,
             mail_dir,
             demo_data: false,
-            admin_password: Some(Secret::new("Admin-password-for-tests-1".into())),
+            admin_password: Some(Secret::new("Lantern-harbor-for-tests-1".into())),
             ip_rate_limit: true,
             trusted_proxies: Vec::new(),
             run_jobs: false,

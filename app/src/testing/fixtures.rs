@@ -22,7 +22,7 @@ pub const PRIMARY_USER_ROLE: &str = "00000000-0000-7000-8000-000000000102";
 /// The seeded one-step definition: the company's primary users (APR-2).
 pub const DEFAULT_DEFINITION: &str = "00000000-0000-7000-8000-000000000201";
 /// The password `bootstrap::ensure_merchant_admin` is given in tests.
-pub const ADMIN_PASSWORD: &str = "Admin-password-for-tests-1";
+pub const ADMIN_PASSWORD: &str = "Lantern-harbor-for-tests-1";
 
 /// A password that every default policy accepts for [`individual_fields`].
 pub const GOOD_PASSWORD: &str = "copper kettle harbor 7";
