@@ -210,6 +210,10 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
             return;
         }
         let form: DecisionForm = read_form(&ev);
+        if let Err(errors) = form.validate() {
+            state.show_field_errors(errors);
+            return;
+        }
         state.pending.set(true);
         let (id, navigate) = (id.clone(), navigate.clone());
         spawn_local(async move {

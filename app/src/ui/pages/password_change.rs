@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::auth::change_password::change_password;
-use crate::domain::PasswordChangeForm;
+use crate::domain::{NoCommonList, PasswordChangeForm, PasswordContext, PasswordPolicy};
 use crate::ui::components::{read_form, FormAlert, FormState, TextField};
 
 #[component]
@@ -19,6 +19,13 @@ pub fn PasswordChangePage() -> impl IntoView {
             return;
         }
         let form: PasswordChangeForm = read_form(&ev);
+        // The server's own check, short of what only it knows (the policy's settings, the
+        // user's name, the common-password list): blank, too long or unconfirmed fields.
+        let lenient = PasswordPolicy { min_length: 1, hard_to_guess: false };
+        if let Err(errors) = form.validate(&lenient, &PasswordContext::default(), &NoCommonList) {
+            state.show_field_errors(errors);
+            return;
+        }
         state.pending.set(true);
         spawn_local(async move {
             match change_password(form).await {
