@@ -190,7 +190,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(csrf::check))
         .into_inner();
     let router = router
-        .layer(middleware::from_fn(rpc_errors::busy_status))
+        .layer(middleware::from_fn(rpc_errors::error_status))
         .layer(middleware::from_fn(password_change::gate))
         .layer(sessions)
         .layer(CompressionLayer::new());

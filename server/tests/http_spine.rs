@@ -94,3 +94,30 @@ async fn a_session_stops_working_once_its_contact_is_made_inactive() {
     })
     .await;
 }
+
+// covers: LOG-1, REG-14, APR-9
+#[tokio::test]
+async fn server_functions_answer_each_error_with_the_status_the_plain_post_uses() {
+    for_each_app(|app| async move {
+        let label = app.label;
+        let rpc = |fields: &[(&str, &str)]| {
+            let form: HashMap<String, String> =
+                fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+            app.client
+                .post(app.url("/rpc/auth/sign_in"))
+                .header(header::ORIGIN, app.origin())
+                .header(header::ACCEPT, "application/json")
+                .form(&form)
+                .send()
+        };
+        let wrong = rpc(&[("username", "nobody.here"), ("password", "not the password")]).await.expect("POST");
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "[{label}] a refused sign-in");
+        let error: serde_json::Value = wrong.json().await.expect("the error as JSON");
+        assert!(error.get("Form").is_some(), "[{label}] {error}");
+        let blank = rpc(&[("username", ""), ("password", "")]).await.expect("POST");
+        assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}] field errors");
+        let error: serde_json::Value = blank.json().await.expect("the error as JSON");
+        assert_eq!(error["Validation"]["fields"][0]["field"], "username", "[{label}] {error}");
+    })
+    .await;
+}

@@ -1,6 +1,7 @@
-//! Server functions answer every `AppError` with 500 (server_fn's default). SEC-1's "busy"
-//! must read as 503 with `Retry-After`, as the plain form posts answer it, so browsers,
-//! proxies and load balancers see an overload rather than a fault.
+//! Server functions answer every `AppError` with 500 (server_fn's default). Here each gets the
+//! status `AppError::status()` gives it — the same the plain form posts answer with: 422 for
+//! field errors, 401, 403, 404, 409 for a lost race (APR-9), and 503 with `Retry-After` for
+//! SEC-1's "busy", so browsers, proxies and load balancers see an overload rather than a fault.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -15,7 +16,7 @@ const MAX_ERROR_BYTES: usize = 64 * 1024;
 /// Seconds a client should wait before trying again after "busy".
 pub const BUSY_RETRY_AFTER: &str = "5";
 
-pub async fn busy_status(request: Request, next: Next) -> Response {
+pub async fn error_status(request: Request, next: Next) -> Response {
     let is_rpc = request.uri().path().starts_with(RPC_PREFIX);
     let response = next.run(request).await;
     if !is_rpc || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
@@ -26,9 +27,11 @@ pub async fn busy_status(request: Request, next: Next) -> Response {
         Ok(bytes) => bytes,
         Err(_) => return Response::from_parts(parts, Body::empty()),
     };
-    if let Ok(AppError::Busy { .. }) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::SERVICE_UNAVAILABLE;
-        parts.headers.insert(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER));
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+        if let AppError::Busy { .. } = error {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
