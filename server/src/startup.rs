@@ -180,7 +180,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(request_id::assign))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let reference = request.extensions().get::<RequestRef>().map(|r| r.0.as_str()).unwrap_or("-");
-            tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %request.uri().path())
+            tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %crate::telemetry::loggable_path(request.uri().path()))
         }))
         .layer(middleware::from_fn_with_state(
             security_headers::HeaderPolicy::for_public_url(&config.public_url),
