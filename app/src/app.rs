@@ -11,8 +11,9 @@ use crate::ui::pages::approvals::{
     ConsoleRejectPage,
 };
 use crate::ui::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage, pending::PendingPage,
-    register_complete::RegisterCompletePage, register_form::RegisterFormPage, register_list::RegisterListPage,
+    forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage,
+    password_reset::PasswordResetPage, pending::PendingPage, register_complete::RegisterCompletePage,
+    register_form::RegisterFormPage, register_list::RegisterListPage,
 };
 use crate::ui::session::SessionContext;
 
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register/:type_key") view=RegisterFormPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/password/change") view=PasswordChangePage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/reset/:token") view=PasswordResetPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals") view=CompanyApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/approve") view=CompanyApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/reject") view=CompanyRejectPage ssr=SsrMode::Async />

@@ -31,6 +31,8 @@ use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
 use app::api::approvals::decide::{ApproveRequest, RejectRequest};
 use app::api::auth::change_password::ChangePassword;
+use app::api::auth::forgot::Forgot;
+use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
 use app::api::register::submit::SubmitRegistration;
 
@@ -164,6 +166,8 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/login", form_post::<SignIn>(&[]))
         .route("/register/{type_key}", form_post::<SubmitRegistration>(&[]))
         .route("/password/change", form_post::<ChangePassword>(&[]))
+        .route("/forgot", form_post::<Forgot>(&[]))
+        .route("/password/reset/{token}", form_post::<ResetPassword>(&[]))
         .route("/admin/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Company")]))
         .route("/admin/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Company")]))
         .route("/console/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Merchant")]))
@@ -176,7 +180,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(request_id::assign))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let reference = request.extensions().get::<RequestRef>().map(|r| r.0.as_str()).unwrap_or("-");
-            tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %request.uri().path())
+            tracing::info_span!("request", request_id = %reference, method = %request.method(), path = %crate::telemetry::loggable_path(request.uri().path()))
         }))
         .layer(middleware::from_fn_with_state(
             security_headers::HeaderPolicy::for_public_url(&config.public_url),

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod email;
 pub mod field;
 pub mod language;
+pub mod login_help;
 pub mod password;
 pub mod person_name;
 pub mod phone;
@@ -30,6 +31,7 @@ pub use credentials::{Credentials, PasswordChange, PasswordChangeForm, SignInFor
 pub use email::{Email, EmailError};
 pub use field::{message_for, FieldError, FieldErrors};
 pub use language::Language;
+pub use login_help::{ForgotLoginForm, LoginHelpRequest, PasswordResetForm};
 pub use password::{
     confirm_matches, CommonPasswords, NoCommonList, Password, PasswordContext, PasswordError, PasswordPolicy,
 };

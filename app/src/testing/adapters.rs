@@ -5,7 +5,9 @@ use crate::backend::error::ServiceError;
 use crate::backend::services::registration::Registered;
 use crate::backend::services::sign_in::SignedIn;
 use crate::backend::state::AppState;
-use crate::domain::{Language, PasswordChangeForm, RegistrationForm, SignInForm, SignInRefusal};
+use crate::domain::{
+    ForgotLoginForm, Language, PasswordChangeForm, PasswordResetForm, RegistrationForm, SignInForm, SignInRefusal,
+};
 
 /// A submitted form as tests write it: field name → value.
 pub type Fields = std::collections::HashMap<String, String>;
@@ -59,4 +61,18 @@ pub async fn change_password(
         new_password_confirm: confirm.to_owned(),
     };
     crate::api::auth::change_password::change_password_for(state, &caller, &form).await
+}
+
+/// Asks for login help as the forgot server function does (LOG-4), then runs the background
+/// job that looks the logins up and queues the e-mail, as the server would a moment later.
+pub async fn forgot(state: &AppState, username: &str, email: &str) -> Result<usize, ServiceError> {
+    let form = ForgotLoginForm { username: username.to_owned(), email: email.to_owned() };
+    crate::api::auth::forgot::forgot_for(state, &form).await?;
+    crate::backend::services::login_help::send_login_help(state).await
+}
+
+/// Sets a password from an e-mailed link's token as the reset server function does (LOG-6).
+pub async fn reset_password(state: &AppState, token: &str, new: &str, confirm: &str) -> Result<(), ServiceError> {
+    let form = PasswordResetForm { new_password: new.to_owned(), new_password_confirm: confirm.to_owned() };
+    crate::api::auth::reset_password::reset_password_for(state, token, &form).await
 }

@@ -36,7 +36,7 @@ pub async fn check(request: Request, next: Next) -> Response {
     if allowed {
         next.run(request).await
     } else {
-        tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-origin request refused");
+        tracing::warn!(method = %request.method(), path = %crate::telemetry::loggable_path(request.uri().path()), "cross-origin request refused");
         (StatusCode::FORBIDDEN, "This request did not come from this site and was refused.").into_response()
     }
 }

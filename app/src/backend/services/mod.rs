@@ -5,6 +5,7 @@ pub mod approval_steps;
 pub mod approvals;
 pub mod bootstrap;
 pub mod enrollments;
+pub mod login_help;
 pub mod password_change;
 pub mod registration;
 pub mod sign_in;

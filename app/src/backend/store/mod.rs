@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
+pub mod login_help;
 pub mod organizations;
 pub mod outbox;
 pub mod persons;

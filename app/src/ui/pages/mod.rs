@@ -1,10 +1,12 @@
 //! One module per page or flow.
 
 pub mod approvals;
+pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod password_change;
+pub mod password_reset;
 pub mod pending;
 pub mod register_complete;
 pub mod register_form;

@@ -1,0 +1,64 @@
+//! `/forgot` (LOG-4): ask for a set-password link by username, e-mail address or both. The
+//! answer is always the same neutral message. Progressively enhanced like every form (REG-15).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::auth::forgot::forgot;
+use crate::domain::ForgotLoginForm;
+use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+
+pub const SENT_MESSAGE: &str = "If we found a matching account, we have sent you an e-mail.";
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let state = FormState::new();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let sent = move || query.read().get("sent").is_some();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if state.pending.get_untracked() {
+            return;
+        }
+        let form: ForgotLoginForm = read_form(&ev);
+        if let Err(errors) = form.validate() {
+            state.show_field_errors(errors);
+            return;
+        }
+        state.pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match forgot(form).await {
+                Ok(next) => {
+                    state.errors.set(Vec::new());
+                    state.form_error.set(None);
+                    navigate(&next, Default::default());
+                }
+                Err(e) => state.fail(e),
+            }
+            state.pending.set(false);
+        });
+    };
+    view! {
+        <Title text="Forgot your username or password?" />
+        <section class="panel narrow">
+            <h1>"Forgot your username or password?"</h1>
+            {move || sent().then(|| view! { <p class="notice" role="status">{SENT_MESSAGE}</p> })}
+            <p>"Enter your username, your e-mail address, or both. We will e-mail you your usernames, each with a link to choose a new password."</p>
+            <form method="post" action="/forgot" on:submit=on_submit novalidate>
+                <FormAlert state />
+                <TextField state label="Username" name="username" autocomplete="username" value=state.value("username") />
+                <TextField state label="Email" name="email" input_type="email" autocomplete="email" value=state.value("email") />
+                <div class="form-actions">
+                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Send"</button>
+                    <span class="progress" role="status">{move || state.pending.get().then_some("Sending…")}</span>
+                </div>
+            </form>
+            <p><a href="/login">"Back to sign in"</a></p>
+        </section>
+    }
+}

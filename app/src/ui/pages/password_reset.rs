@@ -1,0 +1,93 @@
+//! `/password/reset/{token}` (LOG-6): choose a new password from an e-mailed link (LOG-4). A
+//! link that is unknown, used or expired gets one page that says only that it is no longer
+//! valid. Progressively enhanced like every form (REG-15).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::auth::reset_password::{reset_link_live, reset_password};
+use crate::api::AppError;
+use crate::domain::{NoCommonList, PasswordContext, PasswordPolicy, PasswordResetForm};
+use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+
+#[component]
+pub fn PasswordResetPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let live = Resource::new(token, reset_link_live);
+    // A link used up while this page was open (another tab, a second click).
+    let spent = RwSignal::new(false);
+    view! {
+        <Title text="Set password" />
+        <section class="panel narrow">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match live.await {
+                        Ok(true) => view! { <ResetForm token=token() spent /> }.into_any(),
+                        _ => view! { <LinkNoLongerValid /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ResetForm(token: String, spent: RwSignal<bool>) -> impl IntoView {
+    let state = FormState::new();
+    let action = format!("/password/reset/{token}");
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if state.pending.get_untracked() {
+            return;
+        }
+        let form: PasswordResetForm = read_form(&ev);
+        // The server's own check, short of what only it knows (the policy's settings, the
+        // user's name, the common-password list).
+        let lenient = PasswordPolicy { min_length: 1, hard_to_guess: false };
+        if let Err(errors) = form.validate(&lenient, &PasswordContext::default(), &NoCommonList) {
+            state.show_field_errors(errors);
+            return;
+        }
+        state.pending.set(true);
+        let token = token.clone();
+        spawn_local(async move {
+            match reset_password(token, form).await {
+                Ok(next) => {
+                    let _ = window().location().set_href(&next);
+                }
+                Err(AppError::NotFound) => spent.set(true),
+                Err(e) => state.fail(e),
+            }
+            state.pending.set(false);
+        });
+    };
+    view! {
+        <Show when=move || !spent.get() fallback=|| view! { <LinkNoLongerValid /> }>
+            <h1>"Set password"</h1>
+            <p>"Choose a new password. You will then sign in with it."</p>
+            <form method="post" action=action.clone() on:submit=on_submit.clone() novalidate>
+                <FormAlert state />
+                <TextField state label="New password" name="new_password" input_type="password" required=true autocomplete="new-password"
+                    hint="At least 12 characters. Avoid your name, your username and common passwords." />
+                <TextField state label="Confirm new password" name="new_password_confirm" input_type="password" required=true autocomplete="new-password" />
+                <div class="form-actions">
+                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Set password"</button>
+                    <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+#[component]
+fn LinkNoLongerValid() -> impl IntoView {
+    view! {
+        <h1>"This link is no longer valid"</h1>
+        <p>"Links to set a password can be used once and expire after 60 minutes."</p>
+        <p><a class="button" href="/forgot">"Ask for a new link"</a></p>
+    }
+}
