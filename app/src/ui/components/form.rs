@@ -52,6 +52,41 @@ impl FormState {
         self.errors.set(errors);
         focus_first_problem();
     }
+
+    /// The browser's half of every form (REG-14, REG-15): nothing while a submit is under way;
+    /// the pre-check's field errors without a round trip; otherwise the server function
+    /// `call`, with progress shown, its answer to `done` and its error next to the fields.
+    pub fn submit<T: 'static, Fut>(
+        &self,
+        checked: Result<(), Vec<FieldError>>,
+        call: impl FnOnce() -> Fut + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) where
+        Fut: std::future::Future<Output = Result<T, crate::api::AppError>> + 'static,
+    {
+        if self.pending.get_untracked() {
+            return;
+        }
+        if let Err(errors) = checked {
+            self.show_field_errors(errors);
+            return;
+        }
+        self.pending.set(true);
+        let state = *self;
+        leptos::task::spawn_local(async move {
+            match call().await {
+                Ok(answer) => done(answer),
+                Err(e) => state.fail(e),
+            }
+            state.pending.set(false);
+        });
+    }
+}
+
+/// The pre-check a browser can make of a new password without the server's settings, the
+/// user's name or the common-password list: present, at most 128 characters, confirmed.
+pub fn browser_password_policy() -> crate::domain::PasswordPolicy {
+    crate::domain::PasswordPolicy { min_length: 1, hard_to_guess: false }
 }
 
 impl Default for FormState {

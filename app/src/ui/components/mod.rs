@@ -6,4 +6,4 @@ pub mod form;
 
 pub use alert::FormAlert;
 pub use field::{Checkbox, SelectField, TextField};
-pub use form::{read_form, FormState};
+pub use form::{browser_password_policy, read_form, FormState};

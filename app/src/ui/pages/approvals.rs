@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -206,27 +205,16 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
         format!("{}/{}/{}", scope.base(), id, if decision == Decision::Approve { "approve" } else { "reject" });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if state.pending.get_untracked() {
-            return;
-        }
         let form: DecisionForm = read_form(&ev);
-        if let Err(errors) = form.validate() {
-            state.show_field_errors(errors);
-            return;
-        }
-        state.pending.set(true);
+        let checked = form.validate().map(|_| ());
         let (id, navigate) = (id.clone(), navigate.clone());
-        spawn_local(async move {
-            let result = match decision {
+        let call = move || async move {
+            match decision {
                 Decision::Approve => approve_request(scope, id, form).await,
                 Decision::Reject => reject_request(scope, id, form).await,
-            };
-            match result {
-                Ok(next) => navigate(&next, Default::default()),
-                Err(e) => state.fail(e),
             }
-            state.pending.set(false);
-        });
+        };
+        state.submit(checked, call, move |next: String| navigate(&next, Default::default()));
     };
     let e = detail.entry;
     let heading = if decision == Decision::Approve { "Approve request" } else { "Reject request" };

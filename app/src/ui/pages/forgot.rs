@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -21,27 +20,18 @@ pub fn ForgotPage() -> impl IntoView {
     let sent = move || query.read().get("sent").is_some();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if state.pending.get_untracked() {
-            return;
-        }
         let form: ForgotLoginForm = read_form(&ev);
-        if let Err(errors) = form.validate() {
-            state.show_field_errors(errors);
-            return;
-        }
-        state.pending.set(true);
+        let checked = form.validate().map(|_| ());
         let navigate = navigate.clone();
-        spawn_local(async move {
-            match forgot(form).await {
-                Ok(next) => {
-                    state.errors.set(Vec::new());
-                    state.form_error.set(None);
-                    navigate(&next, Default::default());
-                }
-                Err(e) => state.fail(e),
-            }
-            state.pending.set(false);
-        });
+        state.submit(
+            checked,
+            move || forgot(form),
+            move |next: String| {
+                state.errors.set(Vec::new());
+                state.form_error.set(None);
+                navigate(&next, Default::default());
+            },
+        );
     };
     view! {
         <Title text="Forgot your username or password?" />

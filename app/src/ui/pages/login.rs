@@ -2,7 +2,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -24,28 +23,22 @@ pub fn LoginPage() -> impl IntoView {
         let ref_ = ref_.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            if state.pending.get_untracked() {
-                return;
-            }
             let form: SignInForm = read_form(&ev);
             // The same check the server makes; an impossible length is left for the server to
             // answer like any wrong password (LOG-1).
-            if let Err(SignInRefusal::Missing(missing)) = form.validate() {
-                state.show_field_errors(missing);
-                return;
-            }
-            state.pending.set(true);
+            let checked = match form.validate() {
+                Err(SignInRefusal::Missing(missing)) => Err(missing),
+                Ok(_) | Err(SignInRefusal::Incorrect) => Ok(()),
+            };
             let (ref_, navigate) = (ref_.clone(), navigate.clone());
-            spawn_local(async move {
-                match sign_in(form, ref_).await {
-                    Ok(next) => {
-                        session.changed();
-                        navigate(&next, Default::default());
-                    }
-                    Err(e) => state.fail(e),
-                }
-                state.pending.set(false);
-            });
+            state.submit(
+                checked,
+                move || sign_in(form, ref_),
+                move |next: String| {
+                    session.changed();
+                    navigate(&next, Default::default());
+                },
+            );
         }
     };
     view! {

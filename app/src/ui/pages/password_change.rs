@@ -3,41 +3,28 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::auth::change_password::change_password;
-use crate::domain::{NoCommonList, PasswordChangeForm, PasswordContext, PasswordPolicy};
-use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+use crate::domain::{NoCommonList, PasswordChangeForm, PasswordContext};
+use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, TextField};
 
 #[component]
 pub fn PasswordChangePage() -> impl IntoView {
     let state = FormState::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if state.pending.get_untracked() {
-            return;
-        }
         let form: PasswordChangeForm = read_form(&ev);
-        // The server's own check, short of what only it knows (the policy's settings, the
-        // user's name, the common-password list): blank, too long or unconfirmed fields.
-        let lenient = PasswordPolicy { min_length: 1, hard_to_guess: false };
-        if let Err(errors) = form.validate(&lenient, &PasswordContext::default(), &NoCommonList) {
-            state.show_field_errors(errors);
-            return;
-        }
-        state.pending.set(true);
-        spawn_local(async move {
-            match change_password(form).await {
-                // A full page load, not a client-side navigation: the header still holds the
-                // "must change" user until it refetches, and its guard would send the user back.
-                Ok(next) => {
-                    let _ = window().location().set_href(&next);
-                }
-                Err(e) => state.fail(e),
-            }
-            state.pending.set(false);
-        });
+        let checked = form.validate(&browser_password_policy(), &PasswordContext::default(), &NoCommonList).map(|_| ());
+        // A full page load, not a client-side navigation: the header still holds the "must
+        // change" user until it refetches, and its guard would send the user back.
+        state.submit(
+            checked,
+            move || change_password(form),
+            |next: String| {
+                let _ = window().location().set_href(&next);
+            },
+        );
     };
     view! {
         <Title text="Reset password" />

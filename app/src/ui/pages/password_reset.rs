@@ -4,14 +4,13 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::auth::reset_password::{reset_link_live, reset_password};
 use crate::api::AppError;
-use crate::domain::{NoCommonList, PasswordContext, PasswordPolicy, PasswordResetForm};
-use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+use crate::domain::{NoCommonList, PasswordContext, PasswordResetForm};
+use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, TextField};
 
 #[component]
 pub fn PasswordResetPage() -> impl IntoView {
@@ -41,28 +40,23 @@ fn ResetForm(token: String, spent: RwSignal<bool>) -> impl IntoView {
     let action = format!("/password/reset/{token}");
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if state.pending.get_untracked() {
-            return;
-        }
         let form: PasswordResetForm = read_form(&ev);
-        // The server's own check, short of what only it knows (the policy's settings, the
-        // user's name, the common-password list).
-        let lenient = PasswordPolicy { min_length: 1, hard_to_guess: false };
-        if let Err(errors) = form.validate(&lenient, &PasswordContext::default(), &NoCommonList) {
-            state.show_field_errors(errors);
-            return;
-        }
-        state.pending.set(true);
+        let checked = form.validate(&browser_password_policy(), &PasswordContext::default(), &NoCommonList).map(|_| ());
         let token = token.clone();
-        spawn_local(async move {
+        // A link that died meanwhile (used, expired) shows its own page rather than an error.
+        let call = move || async move {
             match reset_password(token, form).await {
-                Ok(next) => {
-                    let _ = window().location().set_href(&next);
+                Err(AppError::NotFound) => {
+                    spent.set(true);
+                    Ok(None)
                 }
-                Err(AppError::NotFound) => spent.set(true),
-                Err(e) => state.fail(e),
+                answer => answer.map(Some),
             }
-            state.pending.set(false);
+        };
+        state.submit(checked, call, |next: Option<String>| {
+            if let Some(next) = next {
+                let _ = window().location().set_href(&next);
+            }
         });
     };
     view! {

@@ -3,7 +3,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -60,28 +59,19 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
     let key = info.key.clone();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if state.pending.get_untracked() {
-            return;
-        }
         // The browser's copy of the server's checks, run before the round trip (REG-14). The
         // server repeats them and adds what only it can check (common passwords, taken usernames).
         let form: RegistrationForm = read_form(&ev);
-        if let Err(errors) = form.validate(&rules, &NoCommonList) {
-            state.show_field_errors(errors);
-            return;
-        }
-        state.pending.set(true);
+        let checked = form.validate(&rules, &NoCommonList).map(|_| ());
         let (key, ref_, navigate) = (key.clone(), ref_.clone(), navigate.clone());
-        spawn_local(async move {
-            match submit_registration(key, form, ref_).await {
-                Ok(next) => {
-                    session.changed();
-                    navigate(&next, Default::default());
-                }
-                Err(e) => state.fail(e),
-            }
-            state.pending.set(false);
-        });
+        state.submit(
+            checked,
+            move || submit_registration(key, form, ref_),
+            move |next: String| {
+                session.changed();
+                navigate(&next, Default::default());
+            },
+        );
     };
     let password_hint = if rules.policy.hard_to_guess {
         format!("At least {} characters. Avoid your name, your username and common passwords.", rules.policy.min_length)
