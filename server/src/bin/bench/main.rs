@@ -1,7 +1,7 @@
 //! `make bench`: throughput figures for a running Gatehouse (started by scripts/bench.sh on
 //! one core). Prints a table; it is not a test and asserts nothing.
 //!
-//! Usage: gatehouse-bench sign-in <base-url> <seconds> <concurrency>
+//! Usage: gatehouse-bench sign-in <base-url> <seconds> <concurrency>   (also times /forgot)
 //!        gatehouse-bench approvals <base-url> <database-url> <users> <companies> <seconds> <concurrency>
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -200,7 +200,7 @@ async fn sign_in_and_register_page(
             ("first_name", "Bench".to_owned()),
             ("last_name", format!("User{i}")),
             ("email", format!("bench{i}@example.com")),
-            ("username", format!("bench.user.{i}")),
+            ("username", existing_username(i)),
             ("password", password.to_owned()),
             ("password_confirm", password.to_owned()),
         ];
@@ -220,7 +220,7 @@ async fn sign_in_and_register_page(
         load(seconds, concurrency, move |i| {
             let (base, http) = (base.clone(), http.clone());
             async move {
-                let form = [("username", format!("bench.user.{}", i % users)), ("password", password.to_owned())];
+                let form = [("username", existing_username(i % users)), ("password", password.to_owned())];
                 match http.post(format!("{base}/login")).header("Origin", &base).form(&form).send().await {
                     Ok(r) => r.status() == 303,
                     Err(_) => false,
@@ -243,6 +243,8 @@ async fn sign_in_and_register_page(
         .await
     };
 
+    let (known_ms, unknown_ms) = forgot_timing(&base, existing_username(0).as_str()).await?;
+
     let bound = 1000.0 / hash_ms;
     println!("| measure | value |");
     println!("| --- | --- |");
@@ -263,5 +265,46 @@ async fn sign_in_and_register_page(
         register_page.percentile(0.99),
         register_page.failed
     );
+    println!(
+        "| POST /forgot, a known vs an unknown username (1 client, median of {FORGOT_SAMPLES} each, interleaved) | known {known_ms:.2} ms, unknown {unknown_ms:.2} ms, difference {:.2} ms |",
+        (known_ms - unknown_ms).abs()
+    );
     Ok(())
+}
+
+fn existing_username(i: usize) -> String {
+    format!("bench.user.{i}")
+}
+
+const FORGOT_SAMPLES: usize = 200;
+
+/// LOG-4: `/forgot` must answer a known username in the same time as an unknown one (issue 7:
+/// the medians within 5 ms). One client, the two kinds interleaved so that any drift of the
+/// machine falls on both alike, after a warm-up; the answer must be the same redirect.
+async fn forgot_timing(base: &str, existing: &str) -> anyhow::Result<(f64, f64)> {
+    const WARM_UP: usize = 20;
+    let http = client();
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..WARM_UP + FORGOT_SAMPLES {
+        let stranger = format!("nobody.at.all.{i}");
+        for (username, times) in [(existing, &mut known), (stranger.as_str(), &mut unknown)] {
+            let started = Instant::now();
+            let answer = http
+                .post(format!("{base}/forgot"))
+                .header("Origin", base)
+                .form(&[("username", username), ("email", "")])
+                .send()
+                .await?;
+            let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+            anyhow::ensure!(answer.status().is_redirection(), "/forgot answered {}", answer.status());
+            if i >= WARM_UP {
+                times.push(elapsed_ms);
+            }
+        }
+    }
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(|a, b| a.total_cmp(b));
+        times[times.len() / 2]
+    };
+    Ok((median(known), median(unknown)))
 }
