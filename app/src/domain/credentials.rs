@@ -83,21 +83,7 @@ impl PasswordChangeForm {
         } else if self.current_password.chars().count() > MAX_PASSWORD {
             errors.push(FieldError::new("current_password", too_long()));
         }
-        let new = if self.new_password.is_empty() {
-            errors.push(FieldError::new("new_password", "Enter a new password"));
-            None
-        } else {
-            Password::parse(self.new_password.clone(), policy, who, common)
-                .map_err(|e| errors.push(FieldError::new("new_password", e.to_string())))
-                .ok()
-        };
-        if self.new_password_confirm.chars().count() > MAX_PASSWORD {
-            errors.push(FieldError::new("new_password_confirm", too_long()));
-        } else if !self.new_password.is_empty() {
-            if let Err(message) = confirm_matches(&self.new_password, &self.new_password_confirm) {
-                errors.push(FieldError::new("new_password_confirm", message));
-            }
-        }
+        let new = new_password(&self.new_password, &self.new_password_confirm, policy, who, common, &mut errors);
         if errors.is_empty() && self.current_password == self.new_password {
             errors.push(FieldError::new("new_password", "Choose a password different from the current one"));
         }
@@ -106,6 +92,35 @@ impl PasswordChangeForm {
             _ => Err(errors),
         }
     }
+}
+
+/// The `new_password` and `new_password_confirm` fields every set-password form has (LOG-6):
+/// present, by the REG-9 policy, confirmed, the confirmation capped like any password. Errors
+/// go to `errors` under those field names.
+pub(super) fn new_password(
+    new: &str,
+    confirm: &str,
+    policy: &PasswordPolicy,
+    who: &PasswordContext<'_>,
+    common: &dyn CommonPasswords,
+    errors: &mut Vec<FieldError>,
+) -> Option<Password> {
+    let parsed = if new.is_empty() {
+        errors.push(FieldError::new("new_password", "Enter a new password"));
+        None
+    } else {
+        Password::parse(new.to_owned(), policy, who, common)
+            .map_err(|e| errors.push(FieldError::new("new_password", e.to_string())))
+            .ok()
+    };
+    if confirm.chars().count() > MAX_PASSWORD {
+        errors.push(FieldError::new("new_password_confirm", too_long()));
+    } else if !new.is_empty() {
+        if let Err(message) = confirm_matches(new, confirm) {
+            errors.push(FieldError::new("new_password_confirm", message));
+        }
+    }
+    parsed
 }
 
 fn too_long() -> String {

@@ -3,9 +3,10 @@
 
 use std::fmt;
 
-use super::credentials::{MAX_PASSWORD, MAX_USERNAME};
+use super::credentials::new_password;
+use super::credentials::MAX_USERNAME;
 use super::field::FieldError;
-use super::{confirm_matches, CommonPasswords, Email, Password, PasswordContext, PasswordPolicy};
+use super::{CommonPasswords, Email, Password, PasswordContext, PasswordPolicy};
 
 pub const ENTER_USERNAME_OR_EMAIL: &str = "Enter your username or your e-mail address";
 
@@ -59,24 +60,7 @@ impl PasswordResetForm {
         common: &dyn CommonPasswords,
     ) -> Result<Password, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let new = if self.new_password.is_empty() {
-            errors.push(FieldError::new("new_password", "Enter a new password"));
-            None
-        } else {
-            Password::parse(self.new_password.clone(), policy, who, common)
-                .map_err(|e| errors.push(FieldError::new("new_password", e.to_string())))
-                .ok()
-        };
-        if self.new_password_confirm.chars().count() > MAX_PASSWORD {
-            errors.push(FieldError::new(
-                "new_password_confirm",
-                format!("Password must be at most {MAX_PASSWORD} characters"),
-            ));
-        } else if !self.new_password.is_empty() {
-            if let Err(message) = confirm_matches(&self.new_password, &self.new_password_confirm) {
-                errors.push(FieldError::new("new_password_confirm", message));
-            }
-        }
+        let new = new_password(&self.new_password, &self.new_password_confirm, policy, who, common, &mut errors);
         match new {
             Some(new) if errors.is_empty() => Ok(new),
             _ => Err(errors),

@@ -110,3 +110,13 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// The New password and Confirm new password fields of every set-password form (LOG-6).
+#[component]
+pub fn NewPasswordFields(state: FormState) -> impl IntoView {
+    view! {
+        <TextField state label="New password" name="new_password" input_type="password" required=true autocomplete="new-password"
+            hint="At least 12 characters. Avoid your name, your username and common passwords." />
+        <TextField state label="Confirm new password" name="new_password_confirm" input_type="password" required=true autocomplete="new-password" />
+    }
+}

@@ -5,5 +5,5 @@ pub mod field;
 pub mod form;
 
 pub use alert::FormAlert;
-pub use field::{Checkbox, SelectField, TextField};
+pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormState};

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::change_password::change_password;
 use crate::domain::{NoCommonList, PasswordChangeForm, PasswordContext};
-use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, TextField};
+use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, NewPasswordFields, TextField};
 
 #[component]
 pub fn PasswordChangePage() -> impl IntoView {
@@ -34,9 +34,7 @@ pub fn PasswordChangePage() -> impl IntoView {
             <form method="post" action="/password/change" on:submit=on_submit novalidate>
                 <FormAlert state />
                 <TextField state label="Current password" name="current_password" input_type="password" required=true autocomplete="current-password" />
-                <TextField state label="New password" name="new_password" input_type="password" required=true autocomplete="new-password"
-                    hint="At least 12 characters. Avoid your name, your username and common passwords." />
-                <TextField state label="Confirm new password" name="new_password_confirm" input_type="password" required=true autocomplete="new-password" />
+                <NewPasswordFields state />
                 <div class="form-actions">
                     <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Set password"</button>
                     <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::auth::reset_password::{reset_link_live, reset_password};
 use crate::api::AppError;
 use crate::domain::{NoCommonList, PasswordContext, PasswordResetForm};
-use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, TextField};
+use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, NewPasswordFields};
 
 #[component]
 pub fn PasswordResetPage() -> impl IntoView {
@@ -65,9 +65,7 @@ fn ResetForm(token: String, spent: RwSignal<bool>) -> impl IntoView {
             <p>"Choose a new password. You will then sign in with it."</p>
             <form method="post" action=action.clone() on:submit=on_submit.clone() novalidate>
                 <FormAlert state />
-                <TextField state label="New password" name="new_password" input_type="password" required=true autocomplete="new-password"
-                    hint="At least 12 characters. Avoid your name, your username and common passwords." />
-                <TextField state label="Confirm new password" name="new_password_confirm" input_type="password" required=true autocomplete="new-password" />
+                <NewPasswordFields state />
                 <div class="form-actions">
                     <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Set password"</button>
                     <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
