@@ -119,4 +119,7 @@ pub fn NewPasswordFields(state: FormState) -> impl IntoView {
             hint="At least 12 characters. Avoid your name, your username and common passwords." />
         <TextField state label="Confirm new password" name="new_password_confirm" input_type="password" required=true autocomplete="new-password" />
     }
+    // Type-erased: nested in a page's form, the view type otherwise exceeds the compiler's
+    // recursion limit in the crates that link the app.
+    .into_any()
 }
