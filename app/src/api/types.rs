@@ -12,6 +12,8 @@ pub struct SessionUser {
     pub name: String,
     pub username: String,
     pub is_merchant_admin: bool,
+    /// A member of an organization (ADM-9's business users): sees Accounts (PRO-3).
+    pub is_business: bool,
     /// LOG-3: nothing else until the password is changed.
     pub must_change_password: bool,
     /// ADM-9: the menu entries this user may see, decided on the server.

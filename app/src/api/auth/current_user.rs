@@ -17,6 +17,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
         name: caller.name(),
         username: caller.username().to_owned(),
         is_merchant_admin: caller.is_merchant_admin(),
+        is_business: caller.organization_id().is_some(),
         must_change_password: caller.must_change_password(),
         menu,
     }))

@@ -53,6 +53,8 @@ pub struct MenuItem {
 }
 
 const MENU: &[MenuItem] = &[
+    // ADM-9: every signed-in user sees at least My Profile.
+    MenuItem { label: "My Profile", href: "/profile", rule: Rule::Anyone },
     MenuItem { label: "Pending Approvals", href: "/admin/approvals", rule: Rule::CompanyApprover },
     MenuItem { label: "Console: approvals", href: "/console/approvals", rule: Rule::MerchantAdmin },
 ];

@@ -102,7 +102,11 @@ impl Caller {
         if self.must_change_password() {
             return Err(ServiceError::Forbidden);
         }
-        Ok(SignedIn { user_id: self.account.id.clone(), organization_id: self.account.organization_id.clone() })
+        Ok(SignedIn {
+            user_id: self.account.id.clone(),
+            person_id: self.account.person_id.clone(),
+            organization_id: self.account.organization_id.clone(),
+        })
     }
 
     /// A business user of their own organization holding `permission` (SEC-5: everything they
@@ -188,12 +192,18 @@ impl Authenticated {
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     user_id: String,
+    person_id: String,
     organization_id: Option<String>,
 }
 
 impl SignedIn {
     pub fn user_id(&self) -> &str {
         &self.user_id
+    }
+
+    /// The person behind the login: their profile, e-mail addresses, phones and addresses (PRO).
+    pub fn person_id(&self) -> &str {
+        &self.person_id
     }
 
     pub fn organization_id(&self) -> Option<&str> {

@@ -3,7 +3,9 @@
 pub mod alert;
 pub mod field;
 pub mod form;
+pub mod profile_nav;
 
 pub use alert::FormAlert;
 pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormState};
+pub use profile_nav::ProfileNav;
