@@ -11,10 +11,11 @@ use crate::ui::pages::approvals::{
     ConsoleRejectPage,
 };
 use crate::ui::pages::{
-    forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage,
+    accounts::AccountsPage, forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage,
     password_reset::PasswordResetPage, pending::PendingPage, register_complete::RegisterCompletePage,
     register_form::RegisterFormPage, register_list::RegisterListPage,
 };
+use crate::ui::components::ScopeSwitch;
 use crate::ui::session::SessionContext;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/change") view=PasswordChangePage ssr=SsrMode::Async />
                     <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/password/reset/:token") view=PasswordResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals") view=CompanyApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/approve") view=CompanyApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/reject") view=CompanyRejectPage ssr=SsrMode::Async />
@@ -103,9 +105,11 @@ fn Header() -> impl IntoView {
                             Ok(Some(user)) => {
                                 let forced = user.must_change_password;
                                 let menu = user.menu.clone();
+                                let scope = (!forced).then(|| view! { <ScopeSwitch user=user.clone() /> });
                                 view! {
                                     {forced.then(|| view! { <ForcedPasswordChange /> })}
                                     {menu.into_iter().map(|m| view! { <a href=m.href>{m.label}</a> }).collect_view()}
+                                    {scope}
                                     <span class="signed-in-as">
                                         <span class="visually-hidden">"Signed in as "</span>
                                         <span class="user-name">{user.name}</span>

@@ -35,6 +35,8 @@ use app::api::auth::forgot::Forgot;
 use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
 use app::api::register::submit::SubmitRegistration;
+use app::api::session_scope::accounts::SetPrimaryAccount;
+use app::api::session_scope::switch::{SwitchAccount, SwitchCustomer};
 
 pub use crate::session_store::SESSION_COOKIE;
 
@@ -168,6 +170,9 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/password/change", form_post::<ChangePassword>(&[]))
         .route("/forgot", form_post::<Forgot>(&[]))
         .route("/password/reset/{token}", form_post::<ResetPassword>(&[]))
+        .route("/profile/accounts/{id}/primary", form_post::<SetPrimaryAccount>(&[]))
+        .route("/session/account", form_post::<SwitchAccount>(&[]))
+        .route("/session/customer", form_post::<SwitchCustomer>(&[]))
         .route("/admin/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Company")]))
         .route("/admin/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Company")]))
         .route("/console/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Merchant")]))

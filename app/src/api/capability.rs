@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use tower_sessions::Session;
 
 use super::error::AppError;
-use super::ssr::{reference, session, session_user_id, state, to_app_error, RequestRef};
+use super::ssr::{reference, session, session_choice, session_user_id, state, to_app_error, RequestRef};
 use crate::backend::authz::{Caller, CallerCache};
 use crate::backend::AppState;
 
@@ -30,8 +30,11 @@ async fn load(
     state: &AppState,
     session: &Session,
 ) -> Result<Option<Caller>, crate::backend::ServiceError> {
-    let user_id = session_user_id(session, state).await;
-    cache.get_or_load(state, user_id).await
+    let signed_in = match session_user_id(session, state).await {
+        Some(user_id) => Some((user_id, session_choice(session).await)),
+        None => None,
+    };
+    cache.get_or_load(state, signed_in).await
 }
 
 /// For axum handlers and middleware: the caller of the request whose parts these are.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod capability;
 pub mod error;
 pub mod register;
+pub mod session_scope;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod types;

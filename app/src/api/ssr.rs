@@ -34,6 +34,17 @@ pub async fn session() -> Result<Session, AppError> {
 
 pub const USER_ID: &str = "user_id";
 pub const SIGNED_IN_AT: &str = "signed_in_at";
+/// The session's chosen customer (PRO-7) and account (PRO-3); checked on every request.
+pub const CHOSEN_ORGANIZATION: &str = "organization_id";
+pub const CHOSEN_ACCOUNT: &str = "account_id";
+
+/// What the session chose; `authz` decides on each request whether it still holds.
+pub async fn session_choice(session: &Session) -> crate::backend::authz::SessionChoice {
+    crate::backend::authz::SessionChoice {
+        organization_id: session.get(CHOSEN_ORGANIZATION).await.ok().flatten(),
+        account_id: session.get(CHOSEN_ACCOUNT).await.ok().flatten(),
+    }
+}
 
 /// Starts an authenticated session with a new ID (SEC-2: no fixation).
 pub async fn start_session(

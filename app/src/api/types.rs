@@ -18,6 +18,30 @@ pub struct SessionUser {
     pub must_change_password: bool,
     /// ADM-9: the menu entries this user may see, decided on the server.
     pub menu: Vec<MenuEntry>,
+    /// PRO-3: the session's account number, and the accounts to switch to (when several).
+    pub account: Option<String>,
+    pub accounts: Vec<ScopeOption>,
+    /// PRO-7: the customers to switch to (with multi-customer access and several of them).
+    pub customers: Vec<ScopeOption>,
+}
+
+/// One choice of the header's account or customer switch; `current` marks the session's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeOption {
+    pub id: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// PRO-3: one of a business user's accounts on their Accounts page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEntry {
+    pub id: String,
+    pub account_number: String,
+    /// The primary account: the chosen one, or else the first assigned.
+    pub is_primary: bool,
+    /// The account this session uses.
+    pub in_session: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::OnceCell;
 
-use super::Caller;
+use super::{Caller, SessionChoice};
 use crate::backend::error::ServiceError;
 use crate::backend::state::AppState;
 
@@ -14,13 +14,17 @@ use crate::backend::state::AppState;
 pub struct CallerCache(Arc<OnceCell<Option<Caller>>>);
 
 impl CallerCache {
-    /// The caller behind the session's `user_id`, loaded at most once for this request.
-    pub async fn get_or_load(&self, state: &AppState, user_id: Option<String>) -> Result<Option<Caller>, ServiceError> {
+    /// The caller behind the session's user, loaded at most once for this request.
+    pub async fn get_or_load(
+        &self,
+        state: &AppState,
+        session: Option<(String, SessionChoice)>,
+    ) -> Result<Option<Caller>, ServiceError> {
         let loaded = self
             .0
             .get_or_try_init(|| async {
-                match user_id {
-                    Some(id) => Caller::load(state, &id).await,
+                match session {
+                    Some((id, choice)) => Caller::load(state, &id, &choice).await,
                     None => Ok(None),
                 }
             })

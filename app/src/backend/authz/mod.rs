@@ -9,14 +9,17 @@
 
 mod cache;
 mod menu;
+mod scope;
 
 pub use cache::CallerCache;
 pub use menu::{menu, MenuItem, Rule};
+pub use scope::{Scope, SessionChoice};
 
 use crate::backend::error::ServiceError;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::approvals::ApproverKey;
+use crate::backend::store::accounts::UsableAccount;
 use crate::backend::store::{roles, users};
 use crate::domain::{Access, PasswordContext, Permission, PermissionSet, UserTypeKind};
 
@@ -26,22 +29,25 @@ pub struct Caller {
     account: users::UserAccount,
     permissions: PermissionSet,
     is_universal: bool,
+    scope: Scope,
 }
 
 impl Caller {
     /// The user behind `user_id` if they may use their login now; `None` otherwise (a session
-    /// of a user made inactive, end-dated or whose contact ended stops working at once).
-    pub async fn load(state: &AppState, user_id: &str) -> Result<Option<Caller>, ServiceError> {
+    /// of a user made inactive, end-dated or whose contact ended stops working at once). The
+    /// session's `choice` of customer and account is checked too (PRO-3, PRO-7).
+    pub async fn load(state: &AppState, user_id: &str, choice: &SessionChoice) -> Result<Option<Caller>, ServiceError> {
         let mut conn = state.db.pool().acquire().await?;
         let Some(account) = users::find_account(&mut conn, user_id).await? else { return Ok(None) };
         match account.access.access_at(state.now_ms()) {
             Access::Usable => {}
             Access::AwaitingApproval | Access::NotActive | Access::Gone => return Ok(None),
         }
-        let permissions = roles::permission_set(&mut conn, user_id, state.now_ms()).await?;
         let settings = Settings::load(&mut conn).await?;
+        let scope = Scope::resolve(&mut conn, &account, &settings, choice).await?;
+        let permissions = scope.permissions(roles::permission_set(&mut conn, user_id, state.now_ms()).await?);
         let is_universal = is_universal(&settings, &account);
-        Ok(Some(Caller { account, permissions, is_universal }))
+        Ok(Some(Caller { account, permissions, is_universal, scope }))
     }
 
     pub fn user_id(&self) -> &str {
@@ -74,9 +80,15 @@ impl Caller {
         self.account.is_merchant_admin
     }
 
-    /// A business user: one that belongs to an organization (ADM-9's "business users").
+    /// A business user: one that belongs to an organization (ADM-9's "business users"). This
+    /// is the session's organization (PRO-7): every capability is limited to it.
     pub fn organization_id(&self) -> Option<&str> {
-        self.account.organization_id.as_deref()
+        self.scope.organization_id.as_deref()
+    }
+
+    /// The session's customer and account (PRO-3, PRO-7), as this request found them.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     pub fn user_type(&self) -> Option<UserTypeKind> {
@@ -105,7 +117,8 @@ impl Caller {
         Ok(SignedIn {
             user_id: self.account.id.clone(),
             person_id: self.account.person_id.clone(),
-            organization_id: self.account.organization_id.clone(),
+            organization_id: self.scope.organization_id.clone(),
+            account_id: self.scope.account_id.clone(),
         })
     }
 
@@ -121,6 +134,19 @@ impl Caller {
             }),
             _ => Err(ServiceError::Forbidden),
         }
+    }
+
+    /// PRO-3: a business user and the accounts they may use for the session's customer.
+    /// Individuals have no such page (their one account is opened for them).
+    pub fn account_holder(&self) -> Result<AccountHolder, ServiceError> {
+        self.signed_in()?;
+        let organization_id = self.organization_id().ok_or(ServiceError::Forbidden)?.to_owned();
+        Ok(AccountHolder {
+            user_id: self.account.id.clone(),
+            organization_id,
+            accounts: self.scope.accounts.clone(),
+            session_account: self.scope.account_id.clone(),
+        })
     }
 
     /// The console (CON): the merchant's own staff.
@@ -141,7 +167,7 @@ impl Caller {
         }
         Ok(Approver {
             user_id: self.account.id.clone(),
-            organization_id: self.account.organization_id.clone(),
+            organization_id: self.scope.organization_id.clone(),
             pending_approvals: self.holds(Permission::PendingApprovals),
             group_approvals: self.holds(Permission::PendingApprovalsGroup),
             is_universal: self.is_universal,
@@ -194,6 +220,7 @@ pub struct SignedIn {
     user_id: String,
     person_id: String,
     organization_id: Option<String>,
+    account_id: Option<String>,
 }
 
 impl SignedIn {
@@ -206,8 +233,15 @@ impl SignedIn {
         &self.person_id
     }
 
+    /// The session's organization (PRO-7), `None` for individuals.
     pub fn organization_id(&self) -> Option<&str> {
         self.organization_id.as_deref()
+    }
+
+    /// The session's account (PRO-3): assigned to the user, active, of the session's customer.
+    /// Wherever an account matters, this is the one.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
     }
 }
 
@@ -231,6 +265,35 @@ impl CompanyAdmin {
 
     pub fn permissions(&self) -> &PermissionSet {
         &self.permissions
+    }
+}
+
+/// A business user with the accounts assigned to them for the session's customer (PRO-3).
+#[derive(Debug, Clone)]
+pub struct AccountHolder {
+    user_id: String,
+    organization_id: String,
+    accounts: Vec<UsableAccount>,
+    session_account: Option<String>,
+}
+
+impl AccountHolder {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The session's customer: the only one whose accounts this reaches.
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    /// Active, assigned, of the session's customer; primary first (PRO-3).
+    pub fn accounts(&self) -> &[UsableAccount] {
+        &self.accounts
+    }
+
+    pub fn session_account(&self) -> Option<&str> {
+        self.session_account.as_deref()
     }
 }
 
@@ -282,7 +345,12 @@ impl Approver {
 
 /// The capability for `user_id`'s session now, as tests and jobs build it.
 pub async fn caller(state: &AppState, user_id: &str) -> Result<Caller, ServiceError> {
-    Caller::load(state, user_id).await?.ok_or(ServiceError::Unauthenticated)
+    caller_choosing(state, user_id, &SessionChoice::default()).await
+}
+
+/// The capability of a session of `user_id` that chose a customer or account (PRO-3, PRO-7).
+pub async fn caller_choosing(state: &AppState, user_id: &str, choice: &SessionChoice) -> Result<Caller, ServiceError> {
+    Caller::load(state, user_id, choice).await?.ok_or(ServiceError::Unauthenticated)
 }
 
 /// `/admin/approvals`: see [`Caller::company_approver`].

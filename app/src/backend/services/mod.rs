@@ -8,4 +8,5 @@ pub mod enrollments;
 pub mod login_help;
 pub mod password_change;
 pub mod registration;
+pub mod session_scope;
 pub mod sign_in;

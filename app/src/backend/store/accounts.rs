@@ -159,3 +159,60 @@ pub async fn inactivate_of_person(conn: &mut AnyConnection, person_id: &str) -> 
         .await?;
     Ok(())
 }
+
+/// An account a user may act on in a session (PRO-3): assigned to them and active.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsableAccount {
+    pub id: String,
+    pub account_number: String,
+    pub is_primary: bool,
+}
+
+/// The active accounts assigned to `user_id` that `owner` owns (the session's organization, or
+/// the person for an individual), the primary first and then in the order they were assigned:
+/// PRO-3's "if no primary was chosen the first assigned account counts as primary".
+pub async fn usable_by(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    owner: Owner<&str>,
+) -> Result<Vec<UsableAccount>, StoreError> {
+    let (column, owner_id) = match owner {
+        Owner::Person(id) => ("person_id", id),
+        Owner::Organization(id) => ("organization_id", id),
+    };
+    let sql = format!(
+        "SELECT a.id, a.account_number, aa.is_primary FROM account_assignments aa \
+         JOIN accounts a ON a.id = aa.account_id \
+         WHERE aa.user_id = $1 AND a.{column} = $2 AND a.status = $3 \
+         ORDER BY aa.is_primary DESC, aa.created_at, a.account_number LIMIT 100"
+    );
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(owner_id)
+        .bind(RecordStatus::Active.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, account_number, primary)| UsableAccount { id, account_number, is_primary: primary != 0 })
+        .collect())
+}
+
+/// PRO-3: `account_id` becomes the user's one primary account among those `owner` owns.
+pub async fn set_primary_assignment(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    owner: Owner<&str>,
+    account_id: &str,
+) -> Result<(), StoreError> {
+    let (column, owner_id) = match owner {
+        Owner::Person(id) => ("person_id", id),
+        Owner::Organization(id) => ("organization_id", id),
+    };
+    let sql = format!(
+        "UPDATE account_assignments SET is_primary = CASE WHEN account_id = $2 THEN 1 ELSE 0 END \
+         WHERE user_id = $1 AND account_id IN (SELECT id FROM accounts WHERE {column} = $3)"
+    );
+    sqlx::query(&sql).bind(user_id).bind(account_id).bind(owner_id).execute(&mut *conn).await?;
+    Ok(())
+}

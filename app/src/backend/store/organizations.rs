@@ -223,3 +223,24 @@ pub async fn set_contact_status(
         .await?;
     Ok(())
 }
+
+/// An organization a person may act for (PRO-7): one they have an active contact with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// The active organizations `person_id` is an active contact of, by name (bounded: a person
+/// relates to a handful of companies).
+pub async fn customers_of_person(conn: &mut AnyConnection, person_id: &str) -> Result<Vec<CustomerChoice>, StoreError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT o.id, o.name FROM contacts c JOIN organizations o ON o.id = c.organization_id \
+         WHERE c.person_id = $1 AND c.status = $2 AND o.status = $2 ORDER BY o.name, o.id LIMIT 50",
+    )
+    .bind(person_id)
+    .bind(RecordStatus::Active.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name)| CustomerChoice { id, name }).collect())
+}

@@ -4,8 +4,12 @@ pub mod alert;
 pub mod field;
 pub mod form;
 pub mod profile_nav;
+pub mod refusal;
+pub mod scope_switch;
 
 pub use alert::FormAlert;
 pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormState};
 pub use profile_nav::ProfileNav;
+pub use refusal::refusal;
+pub use scope_switch::ScopeSwitch;

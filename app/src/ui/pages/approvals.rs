@@ -6,41 +6,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::not_found::NotFound;
 use crate::api::approvals::decide::{approve_request, notice_text, reject_request};
 use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
 use crate::api::types::FormSubmission;
-use crate::api::AppError;
 use crate::domain::{ConflictCode, DecisionForm};
-use crate::ui::components::{read_form, FormAlert, FormState};
-
-/// What an approver sees instead of the page when the server refuses (SEC-5).
-fn refusal(error: AppError, next: &str) -> AnyView {
-    match error {
-        AppError::Unauthenticated => {
-            let href = crate::domain::with_ref("/login", Some(next));
-            view! {
-                <section class="panel narrow">
-                    <h1>"Please sign in"</h1>
-                    <p><a href=href>"Sign in"</a> " to see this page."</p>
-                </section>
-            }
-            .into_any()
-        }
-        AppError::NotFound => view! { <NotFound /> }.into_any(),
-        other => {
-            super::not_found::set_status(403);
-            view! {
-                <section class="panel narrow">
-                    <h1>"Access denied"</h1>
-                    <p role="alert">{other.to_string()}</p>
-                </section>
-            }
-            .into_any()
-        }
-    }
-}
+use crate::ui::components::{read_form, refusal, FormAlert, FormState};
 
 #[component]
 pub fn CompanyApprovalsPage() -> impl IntoView {

@@ -1,5 +1,6 @@
 //! One module per page or flow.
 
+pub mod accounts;
 pub mod approvals;
 pub mod forgot;
 pub mod home;

@@ -1,0 +1,35 @@
+//! What a page shows instead of itself when the server refuses (SEC-5): sign in, not found
+//! (also for what belongs to someone else), or access denied with the reference code, with the
+//! matching HTTP status.
+
+use leptos::prelude::*;
+
+use crate::api::AppError;
+use crate::ui::pages::not_found::{set_status, NotFound};
+
+/// The refusal for `error`; `next` is where to return after signing in.
+pub fn refusal(error: AppError, next: &str) -> AnyView {
+    match error {
+        AppError::Unauthenticated => {
+            let href = crate::domain::with_ref("/login", Some(next));
+            view! {
+                <section class="panel narrow">
+                    <h1>"Please sign in"</h1>
+                    <p><a href=href>"Sign in"</a> " to see this page."</p>
+                </section>
+            }
+            .into_any()
+        }
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        other => {
+            set_status(403);
+            view! {
+                <section class="panel narrow">
+                    <h1>"Access denied"</h1>
+                    <p role="alert">{other.to_string()}</p>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
