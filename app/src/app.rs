@@ -6,16 +6,16 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::api::auth::current_user::current_user;
+use crate::ui::components::ScopeSwitch;
 use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
 use crate::ui::pages::{
-    accounts::AccountsPage, forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound, password_change::PasswordChangePage,
-    password_reset::PasswordResetPage, pending::PendingPage, register_complete::RegisterCompletePage,
-    register_form::RegisterFormPage, register_list::RegisterListPage,
+    accounts::AccountsPage, forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    password_change::PasswordChangePage, password_reset::PasswordResetPage, pending::PendingPage,
+    register_complete::RegisterCompletePage, register_form::RegisterFormPage, register_list::RegisterListPage,
 };
-use crate::ui::components::ScopeSwitch;
 use crate::ui::session::SessionContext;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -55,7 +55,11 @@ async fn a_business_user_uses_only_active_accounts_assigned_to_them_and_chooses_
         let globex = company(&state, "Globex", "gil.owner").await;
         let foreign = company_primary_account(&state, &globex).await;
 
-        assert_eq!(usable(&state, &acme.primary, &SessionChoice::default()).await, [first.clone(), second.clone()], "[{label}]");
+        assert_eq!(
+            usable(&state, &acme.primary, &SessionChoice::default()).await,
+            [first.clone(), second.clone()],
+            "[{label}]"
+        );
         let holder = authz::caller(&state, &acme.primary).await.unwrap().account_holder().expect("a business user");
         assert_eq!(holder.session_account(), Some(first.as_str()), "[{label}] the primary is the session's default");
 
@@ -109,7 +113,8 @@ async fn a_session_can_only_use_an_account_assigned_to_its_user() {
         assert!(matches!(choose_account(&pat, &colleague_only), Err(ServiceError::NotFound)), "[{label}]");
 
         // A session that somehow holds someone else's account falls back to the user's own.
-        let forged = authz::caller_choosing(&state, &acme.primary, &choosing(None, Some(&colleague_only))).await.unwrap();
+        let forged =
+            authz::caller_choosing(&state, &acme.primary, &choosing(None, Some(&colleague_only))).await.unwrap();
         assert_eq!(forged.signed_in().unwrap().account_id(), Some(first.as_str()), "[{label}]");
         let chosen = authz::caller_choosing(&state, &acme.primary, &choosing(None, Some(&second))).await.unwrap();
         assert_eq!(chosen.signed_in().unwrap().account_id(), Some(second.as_str()), "[{label}]");
@@ -162,7 +167,10 @@ async fn after_switching_customer_nothing_of_the_previous_one_is_reachable() {
         assert_eq!(reader.organization_id(), globex.org, "[{label}]");
         // … but administering neither Globex nor, any longer, Acme.
         for permission in [Permission::ManageContacts, Permission::UpdateOrgDetails, Permission::PendingApprovals] {
-            assert!(matches!(there.company_admin(permission), Err(ServiceError::Forbidden)), "[{label}] {permission:?}");
+            assert!(
+                matches!(there.company_admin(permission), Err(ServiceError::Forbidden)),
+                "[{label}] {permission:?}"
+            );
         }
         assert!(matches!(there.company_approver(), Err(ServiceError::Forbidden)), "[{label}] no Acme queue");
         assert!(matches!(choose_account(&there, &acme_account), Err(ServiceError::NotFound)), "[{label}]");
@@ -198,11 +206,17 @@ async fn a_customer_choice_lapses_without_the_setting_or_the_relationship() {
 
         set_setting(&state, "multi_customer_access", "true").await;
         let initech = company(&state, "Initech", "ian.owner").await;
-        let stranger = authz::caller_choosing(&state, &acme.primary, &choosing(Some(&initech.org), None)).await.unwrap();
+        let stranger =
+            authz::caller_choosing(&state, &acme.primary, &choosing(Some(&initech.org), None)).await.unwrap();
         assert_eq!(stranger.organization_id(), Some(acme.org.as_str()), "[{label}] no relationship, no access");
         assert!(matches!(choose_customer(&stranger, &initech.org), Err(ServiceError::NotFound)), "[{label}]");
 
-        exec(&state, "UPDATE contacts SET status = 'inactive' WHERE organization_id = $1 AND kind = 'contact_of'", &[&globex.org]).await;
+        exec(
+            &state,
+            "UPDATE contacts SET status = 'inactive' WHERE organization_id = $1 AND kind = 'contact_of'",
+            &[&globex.org],
+        )
+        .await;
         let ended = authz::caller_choosing(&state, &acme.primary, &to_globex).await.unwrap();
         assert_eq!(ended.organization_id(), Some(acme.org.as_str()), "[{label}] an ended relationship lapses");
     })

@@ -18,8 +18,8 @@ pub use scope::{Scope, SessionChoice};
 use crate::backend::error::ServiceError;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::approvals::ApproverKey;
 use crate::backend::store::accounts::UsableAccount;
+use crate::backend::store::approvals::ApproverKey;
 use crate::backend::store::{roles, users};
 use crate::domain::{Access, PasswordContext, Permission, PermissionSet, UserTypeKind};
 

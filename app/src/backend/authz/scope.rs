@@ -46,7 +46,12 @@ impl Scope {
         let Some(home) = user.organization_id.as_deref() else {
             // Individuals (and the merchant's staff) act for themselves.
             let accounts = accounts::usable_by(conn, &user.id, Owner::Person(&user.person_id)).await?;
-            return Ok(Scope { is_home: true, account_id: session_account(&accounts, choice), accounts, ..Scope::default() });
+            return Ok(Scope {
+                is_home: true,
+                account_id: session_account(&accounts, choice),
+                accounts,
+                ..Scope::default()
+            });
         };
         let customers = if settings.multi_customer_access {
             organizations::customers_of_person(conn, &user.person_id).await?

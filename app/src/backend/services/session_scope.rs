@@ -29,14 +29,23 @@ pub fn choose_customer(caller: &Caller, organization_id: &str) -> Result<(), Ser
 }
 
 /// PRO-3: one of the holder's usable accounts becomes their primary account for that customer.
-pub async fn set_primary_account(state: &AppState, holder: &AccountHolder, account_id: &str) -> Result<(), ServiceError> {
+pub async fn set_primary_account(
+    state: &AppState,
+    holder: &AccountHolder,
+    account_id: &str,
+) -> Result<(), ServiceError> {
     if !holder.accounts().iter().any(|a| a.id == account_id) {
         return Err(ServiceError::NotFound);
     }
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
-    accounts::set_primary_assignment(&mut tx, holder.user_id(), Owner::Organization(holder.organization_id()), account_id)
-        .await?;
+    accounts::set_primary_assignment(
+        &mut tx,
+        holder.user_id(),
+        Owner::Organization(holder.organization_id()),
+        account_id,
+    )
+    .await?;
     let entry = audit::AuditEntry {
         actor_user_id: Some(holder.user_id()),
         action: "user.primary_account_set",

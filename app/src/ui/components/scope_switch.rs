@@ -13,7 +13,11 @@ pub fn ScopeSwitch(user: SessionUser) -> impl IntoView {
     let back = move || {
         let path = location.pathname.get();
         let query = location.search.get();
-        if query.is_empty() { path } else { format!("{path}?{query}") }
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
     };
     let customers = (!user.customers.is_empty()).then(|| {
         let options = user.customers.clone();

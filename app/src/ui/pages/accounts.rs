@@ -23,11 +23,15 @@ pub fn AccountsPage() -> impl IntoView {
     let notice = RwSignal::new(query.read_untracked().get("notice").is_some_and(|n| n == "primary"));
     let state = FormState::new();
     let on_primary = Callback::new(move |id: String| {
-        state.submit(Ok(()), move || set_primary_account(id), move |_next: String| {
-            notice.set(true);
-            changed.update(|v| *v += 1);
-            session.changed();
-        });
+        state.submit(
+            Ok(()),
+            move || set_primary_account(id),
+            move |_next: String| {
+                notice.set(true);
+                changed.update(|v| *v += 1);
+                session.changed();
+            },
+        );
     });
     view! {
         <Title text="Accounts" />
