@@ -1,0 +1,123 @@
+// covers: PRO-3, PRO-7, ADM-9, SEC-5, REG-15
+// A business user's accounts: the header shows the session's account and switches it, the
+// Accounts page makes another one primary (with JavaScript and without), individuals are
+// refused the page; with multi-customer access a contact of two companies switches customer
+// from the header, and the previous company's administration is then out of reach.
+import { expect, test, type Page } from '../helpers/test';
+import { expectAccessible } from '../helpers/a11y';
+import { header, newPerson, registerByPost, type Person } from '../helpers/app';
+import { newCompany, open, registerCompany, sqlite } from '../helpers/approvals';
+
+/** A second account of the user's company, assigned to them (ADM-6's screen is not built yet). */
+function assignSecondAccount(username: string, number: string): void {
+  sqlite(
+    `
+u = db.execute("SELECT id, organization_id FROM users WHERE lower(username) = lower(?)", (args[0],)).fetchone()
+db.execute("INSERT INTO accounts (id, account_number, person_id, organization_id, is_company_primary, status, created_at) VALUES (?, ?, NULL, ?, 0, 'active', 0)", (args[1], args[1], u[1]))
+db.execute("INSERT INTO account_assignments (user_id, account_id, is_primary, created_at) VALUES (?, ?, 0, 9999999999999)", (u[0], args[1]))
+`,
+    username,
+    number,
+  );
+}
+
+function accountRow(page: Page, number: string) {
+  return page.getByRole('main').getByRole('row').filter({ hasText: number });
+}
+
+async function registerCompanyUser(page: Page): Promise<{ primary: Person; first: string }> {
+  const primary = newPerson('acct');
+  await registerCompany(page, newCompany('Acct'), primary, expectAccessible);
+  const first = sqlite(
+    "print(db.execute(\"SELECT a.account_number FROM accounts a JOIN users u ON u.organization_id = a.organization_id WHERE lower(u.username) = lower(?)\", (args[0],)).fetchone()[0])",
+    primary.username,
+  ).trim();
+  return { primary, first };
+}
+
+for (const javaScript of [true, false]) {
+  test.describe(`accounts (JavaScript ${javaScript ? 'on' : 'off'})`, () => {
+    test.use({ javaScriptEnabled: javaScript });
+
+    test('switch the session account in the header, then make another account primary', async ({ page }) => {
+      const { primary, first } = await registerCompanyUser(page);
+      const second = `A-E2E${Date.now().toString(36).toUpperCase()}`;
+      assignSecondAccount(primary.username, second);
+
+      await open(page, '/profile/accounts');
+      await expect(page.getByRole('heading', { level: 1, name: 'Accounts' })).toBeVisible();
+      await expectAccessible(page);
+      await expect(accountRow(page, first)).toContainText('Primary');
+      await expect(accountRow(page, first)).toContainText('In use');
+
+      // PRO-3: the header shows the session's account and switches it.
+      const switcher = header(page).getByRole('combobox', { name: 'Account' });
+      await expect(switcher).toHaveValue(/.+/);
+      await switcher.selectOption({ label: second });
+      await header(page).getByRole('button', { name: 'Switch' }).click();
+      await expect(page).toHaveURL((url) => url.pathname === '/profile/accounts');
+      await expect(accountRow(page, second)).toContainText('In use');
+      await expect(accountRow(page, first)).not.toContainText('In use');
+      await expect(header(page).getByRole('combobox', { name: 'Account' }).locator('option:checked')).toHaveText(second);
+
+      await open(page, '/profile/accounts');
+      await accountRow(page, second).getByRole('button', { name: `Make ${second} primary` }).click();
+      await expect(page.getByRole('main').locator('.notice[role="status"]')).toHaveText(
+        'Your primary account has been changed.',
+      );
+      await expect(accountRow(page, second)).toContainText('Primary');
+      await expect(accountRow(page, first)).not.toContainText('Primary');
+      await expectAccessible(page);
+    });
+  });
+}
+
+test('individuals are refused the Accounts page and are not offered it', async ({ page }) => {
+  const ann = newPerson('indiv');
+  await registerByPost(page.request, ann);
+  await open(page, '/profile');
+  await expect(page.getByRole('navigation', { name: 'Your profile' }).getByRole('link', { name: 'Accounts' })).toHaveCount(0);
+  const response = await page.goto('/profile/accounts');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('heading', { level: 1, name: 'Access denied' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('with multi-customer access a contact of two companies switches customer from the header', async ({ page, browser }) => {
+  const { primary } = await registerCompanyUser(page);
+  const other = newCompany('Other');
+  const otherPage = await browser.newPage();
+  await registerCompany(otherPage, other, newPerson('other'), async () => {});
+  await otherPage.close();
+  sqlite(
+    `
+person = db.execute("SELECT person_id FROM users WHERE lower(username) = lower(?)", (args[0],)).fetchone()[0]
+org = db.execute("SELECT id FROM organizations WHERE name = ?", (args[1],)).fetchone()[0]
+db.execute("INSERT INTO contacts (id, person_id, organization_id, kind, status, created_at, updated_at) VALUES (?, ?, ?, 'contact_of', 'active', 0, 0)", ('e2e-' + org, person, org))
+db.execute("INSERT INTO settings (key, value, updated_at) VALUES ('multi_customer_access', 'true', 0) ON CONFLICT (key) DO UPDATE SET value = 'true'")
+`,
+    primary.username,
+    other.name,
+  );
+  try {
+    await open(page, '/admin/approvals');
+    await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
+    const customer = header(page).getByRole('combobox', { name: 'Customer' });
+    await customer.selectOption({ label: other.name });
+    await header(page).locator('form.scope-switch').filter({ has: customer }).getByRole('button', { name: 'Switch' }).click();
+    // Acting for the other company, the first company's queue is out of reach (SEC-5) …
+    await expect(page.getByRole('heading', { level: 1, name: 'Access denied' })).toBeVisible();
+    await expect(header(page).getByRole('combobox', { name: 'Customer' }).locator('option:checked')).toHaveText(other.name);
+    await expect(header(page).getByRole('link', { name: 'Pending Approvals' })).toHaveCount(0);
+    await expectAccessible(page);
+    // … and switching back brings it back.
+    const back = header(page).getByRole('combobox', { name: 'Customer' });
+    await back.selectOption({ index: 0 });
+    const selected = await back.locator('option:checked').textContent();
+    if (selected === other.name) await back.selectOption({ index: 1 });
+    await header(page).locator('form.scope-switch').filter({ has: back }).getByRole('button', { name: 'Switch' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
+  } finally {
+    sqlite("db.execute(\"UPDATE settings SET value = 'false' WHERE key = 'multi_customer_access'\")");
+  }
+});
