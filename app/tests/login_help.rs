@@ -4,6 +4,7 @@
 
 use app::backend::clock::MINUTE_MS;
 use app::backend::services::login_help::{self, reset_link_holder};
+use app::backend::store::login_help as login_help_store;
 use app::backend::store::sessions;
 use app::backend::{AppState, ServiceError, TestClock};
 use app::domain::{FieldError, Language, NoCommonList, Password, PasswordContext, PasswordPolicy};
@@ -108,6 +109,33 @@ async fn a_link_expires_sixty_minutes_after_it_was_sent() {
         let before = hash_of(&state, &ann).await;
         assert!(refused_as_dead(reset_password(&state, &token, NEW_PASSWORD, NEW_PASSWORD).await), "[{label}]");
         assert_eq!(hash_of(&state, &ann).await, before, "[{label}] nothing changed");
+    })
+    .await;
+}
+
+// covers: LOG-4
+#[tokio::test]
+async fn expired_links_are_deleted_in_bounded_batches_and_live_ones_are_kept() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let clock = TestClock::at(T0);
+        let state = migrated_state(&db.url, clock.clone()).await;
+        registered(&state, &individual_fields("ann.lee")).await;
+        forgot(&state, "ann.lee", "").await.unwrap();
+        forgot(&state, "ann.lee", "").await.unwrap();
+        clock.advance_ms(30 * MINUTE_MS);
+        forgot(&state, "ann.lee", "").await.unwrap();
+        let live = last_token(&state).await;
+        assert_eq!(count_rows(&state.db, "password_tokens").await, 3, "[{label}] three links");
+        clock.advance_ms(30 * MINUTE_MS);
+        let mut conn = state.db.pool().acquire().await.unwrap();
+        let now = state.now_ms();
+        assert_eq!(login_help_store::delete_expired_tokens(&mut conn, now, 1).await.unwrap(), 1, "[{label}] bounded");
+        assert_eq!(login_help_store::delete_expired_tokens(&mut conn, now, 10).await.unwrap(), 1, "[{label}]");
+        assert_eq!(login_help_store::delete_expired_tokens(&mut conn, now, 10).await.unwrap(), 0, "[{label}]");
+        drop(conn);
+        assert_eq!(count_rows(&state.db, "password_tokens").await, 1, "[{label}] the live link is kept");
+        assert!(reset_link_holder(&state, &live).await.unwrap().is_some(), "[{label}] and still works");
     })
     .await;
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use app::backend::store::sessions;
+use app::backend::store::{login_help, sessions};
 use app::backend::AppState;
 
 use crate::config::Config;
@@ -30,6 +30,7 @@ pub fn spawn_all(
     ])
 }
 
+/// Every five minutes: expired sessions (SEC-2) and expired set-password links (LOG-4).
 fn spawn_session_cleanup(state: AppState, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
@@ -43,6 +44,11 @@ fn spawn_session_cleanup(state: AppState, mut stopped: watch::Receiver<bool>) ->
                 Ok(0) => {}
                 Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "expired session clean-up failed"),
+            }
+            match login_help::delete_expired_tokens(&mut conn, state.now_ms(), 1_000).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "expired set-password links removed"),
+                Err(e) => tracing::warn!(error = %e, "expired link clean-up failed"),
             }
         }
     })

@@ -198,3 +198,17 @@ pub async fn invalidate_tokens_of(conn: &mut AnyConnection, user_id: &str, now_m
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Deletes up to `limit` set-password links that expired before `before` (used or not: an
+/// expired link is dead either way), oldest first. Bounded, indexed by expiry.
+pub async fn delete_expired_tokens(conn: &mut AnyConnection, before: i64, limit: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM password_tokens WHERE token_hash IN \
+         (SELECT token_hash FROM password_tokens WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)",
+    )
+    .bind(before)
+    .bind(limit)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
