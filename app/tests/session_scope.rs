@@ -73,7 +73,7 @@ async fn a_business_user_uses_only_active_accounts_assigned_to_them_and_chooses_
         set_primary_account(&state, &holder, &second).await.expect("make primary");
         let after = authz::caller(&state, &acme.primary).await.unwrap();
         let primaries: Vec<_> = after.scope().accounts.iter().filter(|a| a.is_primary).map(|a| a.id.clone()).collect();
-        assert_eq!(primaries, [second.clone()], "[{label}] exactly one primary");
+        assert_eq!(primaries, [second.as_str()], "[{label}] exactly one primary");
         assert_eq!(after.signed_in().unwrap().account_id(), Some(second.as_str()), "[{label}] and it is the default");
         assert_eq!(count_rows(&state.db, "audit_log").await, audits + 1, "[{label}] audited");
     })
@@ -175,7 +175,7 @@ async fn after_switching_customer_nothing_of_the_previous_one_is_reachable() {
         assert!(matches!(there.company_approver(), Err(ServiceError::Forbidden)), "[{label}] no Acme queue");
         assert!(matches!(choose_account(&there, &acme_account), Err(ServiceError::NotFound)), "[{label}]");
         let holder = there.account_holder().unwrap();
-        assert_eq!(holder.accounts().iter().map(|a| a.id.clone()).collect::<Vec<_>>(), [globex_account.clone()]);
+        assert_eq!(holder.accounts().iter().map(|a| a.id.clone()).collect::<Vec<_>>(), [globex_account.as_str()]);
         assert!(matches!(set_primary_account(&state, &holder, &acme_account).await, Err(ServiceError::NotFound)));
         // The account chosen for Acme does not follow the session to Globex.
         let stale = choosing(Some(&globex.org), Some(&acme_account));
