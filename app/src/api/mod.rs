@@ -6,6 +6,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod capability;
 pub mod error;
+pub mod profile;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -188,7 +188,7 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
                             </section>
                         }
                         .into_any(),
-                        None => refusal(e, scope.base()),
+                        Some((ConflictCode::PrimaryEmail, _)) | None => refusal(e, scope.base()),
                     },
                 }
             })}
