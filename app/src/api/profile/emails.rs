@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{EmailBookData, EmailEntry};
+use super::EmailBookData;
 use crate::api::error::AppError;
 
 #[server(prefix = "/rpc", endpoint = "profile/emails")]
@@ -16,7 +16,7 @@ pub async fn my_emails() -> Result<EmailBookData, AppError> {
         stored: book
             .stored
             .into_iter()
-            .map(|e| EmailEntry { id: e.id, address: e.address, is_primary: e.is_primary })
+            .map(|e| super::EmailEntry { id: e.id, address: e.address, is_primary: e.is_primary })
             .collect(),
         waiting: book.waiting.into_iter().map(|(address, _)| address).collect(),
     })
