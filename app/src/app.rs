@@ -11,6 +11,9 @@ use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
+use crate::ui::pages::profile::{
+    confirm_email::EmailConfirmPage, emails::EmailsPage, personal::ProfilePage, preferences::PreferencesPage,
+};
 use crate::ui::pages::{
     accounts::AccountsPage, forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound,
     password_change::PasswordChangePage, password_reset::PasswordResetPage, pending::PendingPage,
@@ -61,6 +64,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/password/reset/:token") view=PasswordResetPage ssr=SsrMode::Async />
                     <Route path=path!("/profile/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/emails") view=EmailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/emails/:id/primary") view=EmailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/emails/:id/remove") view=EmailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/email/confirm/:token") view=EmailConfirmPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/preferences") view=PreferencesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals") view=CompanyApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/approve") view=CompanyApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/reject") view=CompanyRejectPage ssr=SsrMode::Async />

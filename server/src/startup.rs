@@ -34,6 +34,12 @@ use app::api::auth::change_password::ChangePassword;
 use app::api::auth::forgot::Forgot;
 use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
+use app::api::profile::add_email::AddEmail;
+use app::api::profile::confirm_email::ConfirmEmail;
+use app::api::profile::make_primary::MakePrimaryEmail;
+use app::api::profile::remove_email::RemoveEmail;
+use app::api::profile::save_preferences::SavePreferences;
+use app::api::profile::save_profile::SaveProfile;
 use app::api::register::submit::SubmitRegistration;
 use app::api::session_scope::accounts::SetPrimaryAccount;
 use app::api::session_scope::switch::{SwitchAccount, SwitchCustomer};
@@ -173,6 +179,12 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/profile/accounts/{id}/primary", form_post::<SetPrimaryAccount>(&[]))
         .route("/session/account", form_post::<SwitchAccount>(&[]))
         .route("/session/customer", form_post::<SwitchCustomer>(&[]))
+        .route("/profile", form_post::<SaveProfile>(&[]))
+        .route("/profile/emails", form_post::<AddEmail>(&[]))
+        .route("/profile/emails/{id}/primary", form_post::<MakePrimaryEmail>(&[]))
+        .route("/profile/emails/{id}/remove", form_post::<RemoveEmail>(&[]))
+        .route("/profile/email/confirm/{token}", form_post::<ConfirmEmail>(&[]))
+        .route("/profile/preferences", form_post::<SavePreferences>(&[]))
         .route("/admin/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Company")]))
         .route("/admin/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Company")]))
         .route("/console/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Merchant")]))

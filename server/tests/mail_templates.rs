@@ -34,6 +34,10 @@ fn every_message(name: &str) -> Vec<OutgoingMail> {
         mail::user_created(&b, en, to, name, "new.user", None),
         mail::forgot_login(&b, en, to, &links),
         mail::forgot_login(&b, en, to, &[]),
+        mail::email_confirm(&b, en, to, name, "tok4", true),
+        mail::email_confirm(&b, en, to, name, "tok5", false),
+        mail::email_change_notice(&b, en, to, name, "new@example.test", true),
+        mail::email_change_notice(&b, en, to, name, "new@example.test", false),
     ]
 }
 
@@ -67,7 +71,7 @@ fn every_template_renders_completely_and_escapes_html() {
     }
 }
 
-// covers: NOT-1
+// covers: NOT-1, PRO-1, PRO-2
 #[test]
 fn messages_carry_their_links_and_facts_in_both_parts() {
     let m = every_message("Dana");
@@ -88,6 +92,16 @@ fn messages_carry_their_links_and_facts_in_both_parts() {
         both(12, fact);
     }
     both(13, "https://shop.example/register");
+    // PRO-1: the link goes to the new address only; the notice to the old one carries none.
+    for fact in ["https://shop.example/profile/email/confirm/tok4", "24 hours", "someone@example.test"] {
+        both(14, fact);
+    }
+    both(15, "https://shop.example/profile/email/confirm/tok5");
+    for i in [16, 17] {
+        both(i, "new@example.test");
+        assert!(!m[i].text.contains("/confirm/") && !m[i].html.contains("/confirm/"), "{}", m[i].template);
+    }
+    both(16, "24 hours");
 }
 
 // covers: SEC-7

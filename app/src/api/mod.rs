@@ -6,6 +6,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod capability;
 pub mod error;
+pub mod profile;
 pub mod register;
 pub mod session_scope;
 #[cfg(feature = "ssr")]

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub enum ConflictCode {
     /// APR-9: another approver decided the request first.
     AlreadyDecided,
+    /// PRO-2: the primary address cannot be removed; another must be made primary first.
+    PrimaryEmail,
 }
 
 impl ConflictCode {
@@ -14,6 +16,7 @@ impl ConflictCode {
     pub fn message(self) -> &'static str {
         match self {
             Self::AlreadyDecided => "This request has already been decided",
+            Self::PrimaryEmail => "Your primary e-mail address cannot be removed. Make another address primary first",
         }
     }
 }

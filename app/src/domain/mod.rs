@@ -15,6 +15,7 @@ pub mod password;
 pub mod person_name;
 pub mod phone;
 pub mod postal_code;
+pub mod profile;
 pub mod registration;
 pub mod registration_form;
 pub mod registry_id;
@@ -38,6 +39,7 @@ pub use password::{
 pub use person_name::{CompanyName, CompanyNameError, PersonName, PersonNameError};
 pub use phone::{Phone, PhoneError};
 pub use postal_code::{PostalCode, PostalCodeError};
+pub use profile::{EmailAddForm, PreferencesChange, PreferencesForm, ProfileChange, ProfileForm};
 pub use registration::{IndividualForm, IndividualRegistration};
 pub use registration_form::{Organization, Registration, RegistrationForm, RegistrationRules};
 pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};

@@ -14,7 +14,9 @@
 mod adapters;
 mod databases;
 mod fixtures;
+mod profile;
 
 pub use adapters::*;
 pub use databases::*;
 pub use fixtures::*;
+pub use profile::*;

@@ -73,6 +73,8 @@ pub const EVENTS: &[&str] = &[
     "enrollment_approved",
     "user_created",
     "forgot_login",
+    "email_confirm",
+    "email_change_notice",
 ];
 
 const FALLBACK_LANGUAGE: &str = "en";
@@ -107,6 +109,8 @@ pub static TEMPLATE_SOURCES: &[&[(&str, &str)]] = &[language_folder!(
         "enrollment_approved",
         "user_created",
         "forgot_login",
+        "email_confirm",
+        "email_change_notice",
     ]
 )];
 
@@ -303,6 +307,36 @@ pub fn forgot_login(brand: &Brand, lang: Language, to: &str, entries: &[(String,
     let entries: Vec<Value> = entries.iter().map(|(username, link)| context! { username, link }).collect();
     let values = context! { entries, register_url => brand.link("/register") };
     render(brand, lang, "forgot_login", to, values)
+}
+
+/// PRO-1, PRO-2: the single-use confirmation link of an address, sent to that address only.
+pub fn email_confirm(
+    brand: &Brand,
+    lang: Language,
+    to: &str,
+    first_name: &str,
+    token: &str,
+    make_primary: bool,
+) -> OutgoingMail {
+    let values = context! {
+        first_name, make_primary, new_address => to,
+        confirm_url => brand.link(&format!("/profile/email/confirm/{token}")),
+    };
+    render(brand, lang, "email_confirm", to, values)
+}
+
+/// PRO-1 (beyond): the old primary address is told of a change — `pending` while it waits for
+/// confirmation, else done. No link and no secret: whoever reads it can only be warned.
+pub fn email_change_notice(
+    brand: &Brand,
+    lang: Language,
+    to: &str,
+    first_name: &str,
+    new_address: &str,
+    pending: bool,
+) -> OutgoingMail {
+    let values = context! { first_name, new_address, pending };
+    render(brand, lang, "email_change_notice", to, values)
 }
 
 /// Queues `mail` on the caller's connection, normally inside the transaction of the event that

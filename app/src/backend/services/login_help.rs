@@ -14,7 +14,7 @@ use crate::backend::mail::{self, Brand};
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::login_help::{self as store, FoundLogin};
-use crate::backend::store::{audit, sessions, users};
+use crate::backend::store::{audit, email_confirmations, sessions, users};
 use crate::domain::{Language, LoginHelpRequest, Password, UserStatus};
 
 /// LOG-4: a link is valid for 60 minutes.
@@ -101,6 +101,8 @@ pub async fn reset_password(state: &AppState, token: &str, new: Password) -> Res
     users::set_password(&mut tx, &user_id, hash.as_str(), false, now).await?;
     store::invalidate_tokens_of(&mut tx, &user_id, now).await?;
     sessions::delete_for_user(&mut tx, &user_id).await?;
+    // PRO-1: a reset also stops e-mail changes still waiting for confirmation.
+    email_confirmations::invalidate_for_user(&mut tx, &user_id, now).await?;
     let entry = audit::AuditEntry {
         actor_user_id: Some(&user_id),
         action: "user.password_reset",
@@ -115,8 +117,9 @@ pub async fn reset_password(state: &AppState, token: &str, new: Password) -> Res
     Ok(())
 }
 
-/// 256 random bits, base64url without padding (43 characters).
-fn new_token() -> String {
+/// 256 random bits, base64url without padding (43 characters); also the e-mail confirmation
+/// links' (PRO-1).
+pub fn new_token() -> String {
     use rand::RngCore;
     let mut bytes = [0_u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

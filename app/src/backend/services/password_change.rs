@@ -11,7 +11,7 @@ use crate::backend::services::sign_in::username_limits;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::throttle::{self, Counter};
-use crate::backend::store::{audit, sessions, users};
+use crate::backend::store::{audit, email_confirmations, sessions, users};
 use crate::domain::{PasswordChange, PasswordPolicy};
 
 /// The REG-9 policy a new password is validated by.
@@ -44,6 +44,9 @@ pub async fn change_password(
     let mut tx = state.db.begin().await?;
     users::set_password(&mut tx, who.user_id(), hash.as_str(), false, now).await?;
     sessions::delete_for_user(&mut tx, who.user_id()).await?;
+    // PRO-1: whoever takes an account back by changing its password also stops an e-mail
+    // change they did not ask for.
+    email_confirmations::invalidate_for_user(&mut tx, who.user_id(), now).await?;
     let entry = audit::AuditEntry {
         actor_user_id: Some(who.user_id()),
         action: "user.password_changed",

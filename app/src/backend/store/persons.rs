@@ -117,6 +117,13 @@ impl PreferenceSource {
             Self::Import => "import",
         }
     }
+
+    /// The stored word back as a source; `None` for a word this version does not know.
+    pub fn from_stored(word: &str) -> Option<Self> {
+        [Self::Registration, Self::Profile, Self::PrimaryUser, Self::Console, Self::Import]
+            .into_iter()
+            .find(|source| source.as_str() == word)
+    }
 }
 
 pub const MARKETING_OPT_IN: &str = "marketing_opt_in";

@@ -159,7 +159,7 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
                             </section>
                         }
                         .into_any(),
-                        None => refusal(e, scope.base()),
+                        Some((ConflictCode::PrimaryEmail, _)) | None => refusal(e, scope.base()),
                     },
                 }
             })}

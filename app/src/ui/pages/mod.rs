@@ -9,6 +9,7 @@ pub mod not_found;
 pub mod password_change;
 pub mod password_reset;
 pub mod pending;
+pub mod profile;
 pub mod register_complete;
 pub mod register_form;
 pub mod register_list;
