@@ -5,7 +5,9 @@ pub mod approvals;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod capability;
+pub mod company;
 pub mod error;
+pub mod profile;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod ssr;

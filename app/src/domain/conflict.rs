@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 pub enum ConflictCode {
     /// APR-9: another approver decided the request first.
     AlreadyDecided,
+    /// PRO-2, PRO-5: an address book holds at most `MAX_ADDRESSES` active addresses.
+    AddressBookFull,
+    /// PRO-2: a phone book holds at most `MAX_PHONES` numbers.
+    PhoneBookFull,
+    /// REG-10: with `mandate_business_phone` on, a business user keeps a business phone.
+    BusinessPhoneRequired,
 }
 
 impl ConflictCode {
@@ -14,6 +20,11 @@ impl ConflictCode {
     pub fn message(self) -> &'static str {
         match self {
             Self::AlreadyDecided => "This request has already been decided",
+            Self::AddressBookFull => "The address book is full. Remove an address before adding another",
+            Self::PhoneBookFull => "The phone book is full. Remove a number before adding another",
+            Self::BusinessPhoneRequired => {
+                "Your company requires a business phone number. Add another business number before removing or changing this one"
+            }
         }
     }
 }

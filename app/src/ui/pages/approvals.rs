@@ -16,7 +16,7 @@ use crate::domain::{ConflictCode, DecisionForm};
 use crate::ui::components::{read_form, FormAlert, FormState};
 
 /// What an approver sees instead of the page when the server refuses (SEC-5).
-fn refusal(error: AppError, next: &str) -> AnyView {
+pub(crate) fn refusal(error: AppError, next: &str) -> AnyView {
     match error {
         AppError::Unauthenticated => {
             let href = crate::domain::with_ref("/login", Some(next));
@@ -188,7 +188,14 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
                             </section>
                         }
                         .into_any(),
-                        None => refusal(e, scope.base()),
+                        // The contact book's conflicts (PRO-2) never come from a decision.
+                        Some((
+                            ConflictCode::AddressBookFull
+                            | ConflictCode::PhoneBookFull
+                            | ConflictCode::BusinessPhoneRequired,
+                            _,
+                        ))
+                        | None => refusal(e, scope.base()),
                     },
                 }
             })}

@@ -1,6 +1,7 @@
 //! One module per page or flow.
 
 pub mod approvals;
+pub mod company;
 pub mod forgot;
 pub mod home;
 pub mod login;
@@ -8,6 +9,7 @@ pub mod not_found;
 pub mod password_change;
 pub mod password_reset;
 pub mod pending;
+pub mod profile;
 pub mod register_complete;
 pub mod register_form;
 pub mod register_list;
