@@ -11,6 +11,11 @@ use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
+use crate::ui::pages::company::{
+    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
+};
+use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
+use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
     confirm_email::EmailConfirmPage, emails::EmailsPage, personal::ProfilePage, preferences::PreferencesPage,
 };
@@ -76,6 +81,24 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />
+                    // PRO-2. A failed plain post of a row action renders its list again.
+                    <Route path=path!("/profile/addresses") view=AddressBookPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/addresses/new") view=NewAddressPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/addresses/:id") view=EditAddressPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/addresses/:id/remove") view=AddressBookPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/addresses/:id/prefer") view=AddressBookPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/phones") view=PhoneBookPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/phones/new") view=NewPhonePage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/phones/:id") view=EditPhonePage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/phones/:id/remove") view=PhoneBookPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/phones/:id/prefer") view=PhoneBookPage ssr=SsrMode::Async />
+                    // PRO-5, PRO-6.
+                    <Route path=path!("/company") view=CompanyPage ssr=SsrMode::Async />
+                    <Route path=path!("/company/addresses/new") view=CompanyNewAddressPage ssr=SsrMode::Async />
+                    <Route path=path!("/company/addresses/:id") view=CompanyEditAddressPage ssr=SsrMode::Async />
+                    <Route path=path!("/company/addresses/:id/remove") view=CompanyPage ssr=SsrMode::Async />
+                    <Route path=path!("/company/addresses/:id/prefer") view=CompanyPage ssr=SsrMode::Async />
+                    <Route path=path!("/company/administrators") view=CompanyAdministratorsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -127,7 +127,14 @@ async fn render_failure(
     else {
         return internal();
     };
+    let mut lists: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for (name, value) in &posted {
+        if !app::api::types::SECRET_FIELDS.contains(&name.as_str()) {
+            lists.entry(name.clone()).or_default().push(value.clone());
+        }
+    }
     let submission = FormSubmission {
+        lists,
         values: without_secrets(posted.into_iter().collect()),
         errors: error.field_errors().to_vec(),
         form_error: error.form_message(),

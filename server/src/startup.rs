@@ -34,9 +34,12 @@ use app::api::auth::change_password::ChangePassword;
 use app::api::auth::forgot::Forgot;
 use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
+use app::api::company::profile::SaveCompanyProfile;
 use app::api::profile::add_email::AddEmail;
+use app::api::profile::addresses::{AddAddress, EditAddress, PreferAddress, RemoveAddress};
 use app::api::profile::confirm_email::ConfirmEmail;
 use app::api::profile::make_primary::MakePrimaryEmail;
+use app::api::profile::phones::{AddPhone, EditPhone, PreferPhone, RemovePhone};
 use app::api::profile::remove_email::RemoveEmail;
 use app::api::profile::save_preferences::SavePreferences;
 use app::api::profile::save_profile::SaveProfile;
@@ -189,6 +192,20 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Company")]))
         .route("/console/approvals/{id}/approve", form_post::<ApproveRequest>(&[("scope", "Merchant")]))
         .route("/console/approvals/{id}/reject", form_post::<RejectRequest>(&[("scope", "Merchant")]))
+        // PRO-2: the address book and phone book; PRO-5: the company profile and its addresses.
+        .route("/profile/addresses/new", form_post::<AddAddress>(&[("book", "Person")]))
+        .route("/profile/addresses/{id}", form_post::<EditAddress>(&[("book", "Person")]))
+        .route("/profile/addresses/{id}/remove", form_post::<RemoveAddress>(&[("book", "Person")]))
+        .route("/profile/addresses/{id}/prefer", form_post::<PreferAddress>(&[("book", "Person")]))
+        .route("/profile/phones/new", form_post::<AddPhone>(&[]))
+        .route("/profile/phones/{id}", form_post::<EditPhone>(&[]))
+        .route("/profile/phones/{id}/remove", form_post::<RemovePhone>(&[]))
+        .route("/profile/phones/{id}/prefer", form_post::<PreferPhone>(&[]))
+        .route("/company", form_post::<SaveCompanyProfile>(&[]))
+        .route("/company/addresses/new", form_post::<AddAddress>(&[("book", "Company")]))
+        .route("/company/addresses/{id}", form_post::<EditAddress>(&[("book", "Company")]))
+        .route("/company/addresses/{id}/remove", form_post::<RemoveAddress>(&[("book", "Company")]))
+        .route("/company/addresses/{id}/prefer", form_post::<PreferAddress>(&[("book", "Company")]))
         .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
         .with_state(options.clone());

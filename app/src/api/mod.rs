@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod capability;
+pub mod company;
 pub mod error;
 pub mod profile;
 pub mod register;

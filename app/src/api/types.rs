@@ -79,11 +79,20 @@ pub struct FormSubmission {
     pub form_error: Option<String>,
     /// Set when the post lost a race (APR-9), so the page can say so instead of "not found".
     pub conflict: Option<ConflictCode>,
+    /// Every value of fields posted several times (checkbox groups such as PRO-2's `usages`),
+    /// which `values` holds only one of.
+    #[serde(default)]
+    pub lists: HashMap<String, Vec<String>>,
 }
 
 impl FormSubmission {
     pub fn value(&self, name: &str) -> String {
         self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Every value posted for `name` (a group of checkboxes), in posted order.
+    pub fn values_of(&self, name: &str) -> Vec<String> {
+        self.lists.get(name).cloned().unwrap_or_default()
     }
 }
 

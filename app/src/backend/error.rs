@@ -12,6 +12,10 @@ pub enum Unique {
     RegistryId,
     /// Account numbers are unique.
     AccountNumber,
+    /// PRO-2, PRO-5: one preferred address per usage and owner (a racing "Make preferred").
+    PreferredAddress,
+    /// PRO-2: one primary phone per owner.
+    PrimaryPhone,
     /// Any other unique constraint (a bug or a race the caller did not expect).
     Other,
 }
@@ -26,6 +30,12 @@ impl Unique {
             Self::RegistryId
         } else if names("accounts_account_number_key", "accounts.account_number") {
             Self::AccountNumber
+        } else if names("address_usages_one_preferred", "address_usages.owner_id") {
+            Self::PreferredAddress
+        } else if names("phones_one_primary_of_person", "phones.person_id")
+            || names("phones_one_primary_of_organization", "phones.organization_id")
+        {
+            Self::PrimaryPhone
         } else {
             Self::Other
         }

@@ -1,6 +1,7 @@
 //! The company part of the company registration form (REG-6, REG-10): name, address and phone,
 //! validated all at once like the person part.
 
+use super::address::validate_postal_address;
 use super::field::FieldError;
 use super::{CompanyName, CountryCode, Phone, PostalCode};
 
@@ -54,22 +55,16 @@ impl CompanyForm {
     }
 }
 
-const MAX_ADDRESS_PART: usize = 200;
-
-/// A free-text address part: trimmed, no control characters, at most 200 characters.
-fn address_part(raw: &str, field: &str, empty_message: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
-    let value = raw.trim();
-    if value.is_empty() {
-        if let Some(message) = empty_message {
-            errors.push(FieldError::new(field, message));
+/// An optional business phone (REG-10: required when `mandate_business_phone` is on); problems
+/// are added to `errors` under `field`.
+pub(crate) fn business_phone(raw: &str, field: &str, required: bool, errors: &mut Vec<FieldError>) -> Option<Phone> {
+    if raw.trim().is_empty() {
+        if required {
+            errors.push(FieldError::new(field, "Enter the company phone number"));
         }
         return None;
     }
-    if value.chars().count() > MAX_ADDRESS_PART || value.chars().any(|c| c.is_control() || c == '<' || c == '>') {
-        errors.push(FieldError::new(field, "Enter at most 200 letters, digits and punctuation"));
-        return None;
-    }
-    Some(value.to_owned())
+    Phone::parse(raw).map_err(|e| errors.push(FieldError::new(field, e.to_string()))).ok()
 }
 
 /// Validates the company fields read through `get` (form field name → value).
@@ -79,29 +74,19 @@ fn validate_company(get: impl Fn(&str) -> String, phone_required: bool) -> Resul
     let name = CompanyName::parse(&get("company_name"))
         .map_err(|e| errors.push(FieldError::new("company_name", e.to_string())))
         .ok();
-    let line1 =
-        address_part(&get("address_line1"), "address_line1", Some("Enter the first line of the address"), &mut errors);
-    let line2 = address_part(&get("address_line2"), "address_line2", None, &mut errors);
-    let city = address_part(&get("city"), "city", Some("Enter the city"), &mut errors);
-    let region = address_part(&get("region"), "region", None, &mut errors);
-    let postal_code = PostalCode::parse(&get("postal_code"))
-        .map_err(|e| errors.push(FieldError::new("postal_code", e.to_string())))
-        .ok();
-    let country =
-        CountryCode::parse(&get("country")).map_err(|e| errors.push(FieldError::new("country", e.to_string()))).ok();
-    let raw_phone = get("company_phone");
-    let phone = if raw_phone.trim().is_empty() {
-        if phone_required {
-            errors.push(FieldError::new("company_phone", "Enter the company phone number"));
-        }
-        None
-    } else {
-        Phone::parse(&raw_phone).map_err(|e| errors.push(FieldError::new("company_phone", e.to_string()))).ok()
-    };
-    match (name, line1, city, postal_code, country) {
-        (Some(name), Some(address_line1), Some(city), Some(postal_code), Some(country)) if errors.is_empty() => {
-            Ok(CompanyDetails { name, address_line1, address_line2: line2, city, region, postal_code, country, phone })
-        }
+    let address = validate_postal_address(&get, &mut errors);
+    let phone = business_phone(&get("company_phone"), "company_phone", phone_required, &mut errors);
+    match (name, address) {
+        (Some(name), Some(address)) if errors.is_empty() => Ok(CompanyDetails {
+            name,
+            address_line1: address.line1,
+            address_line2: address.line2,
+            city: address.city,
+            region: address.region,
+            postal_code: address.postal_code,
+            country: address.country,
+            phone,
+        }),
         _ => Err(errors),
     }
 }

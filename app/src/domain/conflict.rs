@@ -9,6 +9,12 @@ pub enum ConflictCode {
     AlreadyDecided,
     /// PRO-2: the primary address cannot be removed; another must be made primary first.
     PrimaryEmail,
+    /// PRO-2, PRO-5: an address book holds at most `MAX_ADDRESSES` active addresses.
+    AddressBookFull,
+    /// PRO-2: a phone book holds at most `MAX_PHONES` numbers.
+    PhoneBookFull,
+    /// REG-10: with `mandate_business_phone` on, a business user keeps a business phone.
+    BusinessPhoneRequired,
 }
 
 impl ConflictCode {
@@ -17,6 +23,11 @@ impl ConflictCode {
         match self {
             Self::AlreadyDecided => "This request has already been decided",
             Self::PrimaryEmail => "Your primary e-mail address cannot be removed. Make another address primary first",
+            Self::AddressBookFull => "The address book is full. Remove an address before adding another",
+            Self::PhoneBookFull => "The phone book is full. Remove a number before adding another",
+            Self::BusinessPhoneRequired => {
+                "Your company requires a business phone number. Add another business number before removing or changing this one"
+            }
         }
     }
 }

@@ -1,10 +1,13 @@
 //! The nouns and rules of SPEC.md, free of I/O: compiles for the server and for the browser.
 
 pub mod access;
+pub mod address;
 pub mod approval;
 pub mod checkbox;
 pub mod company;
+pub mod company_profile;
 pub mod conflict;
+pub mod contact_book;
 pub mod country;
 pub mod credentials;
 pub mod email;
@@ -24,9 +27,12 @@ pub mod username;
 pub mod vocabulary;
 
 pub use access::{Access, AccessFacts};
+pub use address::{AddressEntry, AddressForm, AddressUsage, PostalAddress};
 pub use approval::{DecisionForm, DecisionInput};
 pub use company::{CompanyDetails, CompanyForm};
+pub use company_profile::{CompanyProfile, CompanyProfileForm};
 pub use conflict::ConflictCode;
+pub use contact_book::{PhoneEntry, PhoneForm, PhoneKind};
 pub use country::{CountryCode, CountryCodeError, COUNTRIES};
 pub use credentials::{Credentials, PasswordChange, PasswordChangeForm, SignInForm, SignInRefusal};
 pub use email::{Email, EmailError};

@@ -2,10 +2,12 @@
 //! show, and one server function per file for each action.
 
 pub mod add_email;
+pub mod addresses;
 pub mod confirm_email;
 pub mod details;
 pub mod emails;
 pub mod make_primary;
+pub mod phones;
 pub mod preferences;
 pub mod remove_email;
 pub mod save_preferences;

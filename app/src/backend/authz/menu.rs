@@ -56,6 +56,13 @@ const MENU: &[MenuItem] = &[
     // ADM-9: every signed-in user sees at least My Profile.
     MenuItem { label: "My Profile", href: "/profile", rule: Rule::Anyone },
     MenuItem { label: "Pending Approvals", href: "/admin/approvals", rule: Rule::CompanyApprover },
+    // PRO-5, PRO-6: read with ORG_DETAILS (editable with UPDATE_ORG_DETAILS, checked by the page).
+    MenuItem { label: "Company profile", href: "/company", rule: Rule::BusinessHolding(Permission::OrgDetails) },
+    MenuItem {
+        label: "Company administrators",
+        href: "/company/administrators",
+        rule: Rule::BusinessHolding(Permission::OrgAdministrators),
+    },
     MenuItem { label: "Console: approvals", href: "/console/approvals", rule: Rule::MerchantAdmin },
 ];
 

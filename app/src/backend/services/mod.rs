@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod approval_steps;
 pub mod approvals;
 pub mod bootstrap;
+pub mod company_profile;
+pub mod contact_book;
 pub mod email_addresses;
 pub mod enrollments;
 pub mod login_help;

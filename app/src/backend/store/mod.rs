@@ -2,6 +2,7 @@
 //! converted to domain values in one place, constraint violations translated once.
 
 pub mod accounts;
+pub mod addresses;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod person_profile;
 pub mod persons;
+pub mod phones;
 pub mod requests;
 pub mod roles;
 pub mod server_secrets;

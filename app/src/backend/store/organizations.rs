@@ -159,9 +159,10 @@ pub async fn add_address(
     .execute(&mut *conn)
     .await?;
     for usage in usages {
-        sqlx::query("INSERT INTO address_usages (address_id, usage, is_preferred) VALUES ($1, $2, 1)")
+        sqlx::query("INSERT INTO address_usages (address_id, usage, is_preferred, owner_id) VALUES ($1, $2, 1, $3)")
             .bind(&id)
             .bind(*usage)
+            .bind(organization_id)
             .execute(&mut *conn)
             .await?;
     }
@@ -243,4 +244,78 @@ pub async fn customers_of_person(conn: &mut AnyConnection, person_id: &str) -> R
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(id, name)| CustomerChoice { id, name }).collect())
+}
+
+/// What the company profile shows (PRO-5).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ProfileRow {
+    pub registry_id: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub annual_revenue: Option<i64>,
+}
+
+pub async fn profile(conn: &mut AnyConnection, organization_id: &str) -> Result<Option<ProfileRow>, StoreError> {
+    Ok(sqlx::query_as("SELECT registry_id, name, website, annual_revenue FROM organizations WHERE id = $1")
+        .bind(organization_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// PRO-5: name, website and annual revenue; the Registry ID is never changed here.
+pub async fn update_profile(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    name: &str,
+    website: Option<&str>,
+    annual_revenue: Option<i64>,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE organizations SET name = $1, website = $2, annual_revenue = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(name)
+    .bind(website)
+    .bind(annual_revenue)
+    .bind(now_ms)
+    .bind(organization_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One of the company's primary users (PRO-6).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AdministratorRow {
+    pub first_name: String,
+    pub last_name: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// PRO-6: the organization's active users holding a primary-user role now, by name, at most
+/// `limit` (a company has a handful; the bound keeps a bad day cheap).
+pub async fn administrators(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    now_ms: i64,
+    limit: i64,
+) -> Result<Vec<AdministratorRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT p.first_name, p.last_name, u.username, \
+           (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1) AS email, \
+           (SELECT f.number FROM phones f WHERE f.person_id = p.id ORDER BY f.is_primary DESC, f.created_at LIMIT 1) AS phone \
+         FROM users u JOIN persons p ON p.id = u.person_id \
+         WHERE u.organization_id = $1 AND u.status = 'active' \
+           AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
+                       WHERE ur.user_id = u.id AND r.key IN ('primary_user', 'partner_primary_user') \
+                         AND (ur.start_at IS NULL OR ur.start_at <= $2) AND (ur.end_at IS NULL OR ur.end_at > $2)) \
+         ORDER BY lower(p.last_name), lower(p.first_name), u.username LIMIT $3",
+    )
+    .bind(organization_id)
+    .bind(now_ms)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
 }

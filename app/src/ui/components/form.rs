@@ -32,6 +32,16 @@ impl FormState {
         self.submission.with_value(|s| s.value(name))
     }
 
+    /// Every value posted for `name` (a checkbox group).
+    pub fn values_of(&self, name: &str) -> Vec<String> {
+        self.submission.with_value(|s| s.values_of(name))
+    }
+
+    /// Whether this render answers a failed plain post (its values win over stored ones).
+    pub fn is_resubmission(&self) -> bool {
+        self.submission.with_value(|s| !s.values.is_empty() || !s.errors.is_empty() || s.form_error.is_some())
+    }
+
     pub fn checked(&self, name: &str) -> bool {
         self.submission.with_value(|s| s.values.get(name).is_some_and(|v| v == "on"))
     }

@@ -1,5 +1,6 @@
 //! Components shared by pages: form fields, alerts, progressively enhanced forms.
 
+pub mod address_fields;
 pub mod alert;
 pub mod field;
 pub mod form;
@@ -7,6 +8,7 @@ pub mod profile_nav;
 pub mod refusal;
 pub mod scope_switch;
 
+pub use address_fields::{posted_address, AddressFields};
 pub use alert::FormAlert;
 pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormState};

@@ -12,6 +12,9 @@ pub fn refusal(error: AppError, next: &str) -> AnyView {
     match error {
         AppError::Unauthenticated => {
             let href = crate::domain::with_ref("/login", Some(next));
+            // A page load without a session goes to sign-in and comes back (REG-3's `ref`).
+            #[cfg(feature = "ssr")]
+            leptos_axum::redirect(&href);
             view! {
                 <section class="panel narrow">
                     <h1>"Please sign in"</h1>
@@ -22,7 +25,7 @@ pub fn refusal(error: AppError, next: &str) -> AnyView {
         }
         AppError::NotFound => view! { <NotFound /> }.into_any(),
         other => {
-            set_status(403);
+            set_status(if matches!(other, AppError::Forbidden { .. }) { 403 } else { 500 });
             view! {
                 <section class="panel narrow">
                     <h1>"Access denied"</h1>

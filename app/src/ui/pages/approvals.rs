@@ -159,7 +159,14 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
                             </section>
                         }
                         .into_any(),
-                        Some((ConflictCode::PrimaryEmail, _)) | None => refusal(e, scope.base()),
+                        Some((
+                            ConflictCode::PrimaryEmail
+                            | ConflictCode::AddressBookFull
+                            | ConflictCode::PhoneBookFull
+                            | ConflictCode::BusinessPhoneRequired,
+                            _,
+                        ))
+                        | None => refusal(e, scope.base()),
                     },
                 }
             })}

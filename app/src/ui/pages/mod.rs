@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod approvals;
+pub mod company;
 pub mod forgot;
 pub mod home;
 pub mod login;

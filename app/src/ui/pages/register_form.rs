@@ -11,8 +11,8 @@ use crate::api::register::form_info::register_form_info;
 use crate::api::register::submit::submit_registration;
 use crate::api::types::RegistrationFormInfo;
 use crate::api::AppError;
-use crate::domain::{with_ref, NoCommonList, OrganizationKind, RegistrationFlow, RegistrationForm, COUNTRIES};
-use crate::ui::components::{read_form, Checkbox, FormAlert, FormState, SelectField, TextField};
+use crate::domain::{with_ref, NoCommonList, OrganizationKind, RegistrationFlow, RegistrationForm};
+use crate::ui::components::{posted_address, read_form, AddressFields, Checkbox, FormAlert, FormState, TextField};
 use crate::ui::session::SessionContext;
 
 #[component]
@@ -108,19 +108,11 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
 /// REG-6: the company, its address (billing and shipping) and its phone (REG-10).
 #[component]
 fn CompanyFields(state: FormState, phone_required: bool) -> impl IntoView {
-    let countries: Vec<(String, String)> = std::iter::once((String::new(), "Choose a country".to_owned()))
-        .chain(COUNTRIES.iter().map(|(code, name)| ((*code).to_owned(), (*name).to_owned())))
-        .collect();
     view! {
         <fieldset class="group">
             <legend>"Your company"</legend>
             <TextField state label="Company name" name="company_name" required=true autocomplete="organization" value=state.value("company_name") />
-            <TextField state label="Address line 1" name="address_line1" required=true autocomplete="address-line1" value=state.value("address_line1") />
-            <TextField state label="Address line 2" name="address_line2" autocomplete="address-line2" value=state.value("address_line2") />
-            <TextField state label="City" name="city" required=true autocomplete="address-level2" value=state.value("city") />
-            <TextField state label="State/Province" name="region" autocomplete="address-level1" value=state.value("region") />
-            <TextField state label="Postal code" name="postal_code" required=true autocomplete="postal-code" value=state.value("postal_code") />
-            <SelectField state label="Country" name="country" required=true autocomplete="country" options=countries selected=state.value("country") />
+            <AddressFields state values=posted_address(&state) />
             <TextField state label="Company phone" name="company_phone" input_type="tel" required=phone_required autocomplete="tel" value=state.value("company_phone") />
         </fieldset>
     }

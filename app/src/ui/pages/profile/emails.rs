@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
-use super::{refusal, Notice};
+use super::Notice;
 use crate::api::profile::add_email::add_email;
 use crate::api::profile::emails::my_emails;
 use crate::api::profile::make_primary::make_primary_email;
 use crate::api::profile::remove_email::remove_email;
 use crate::api::profile::{EmailBookData, EmailEntry};
 use crate::domain::EmailAddForm;
+use crate::ui::components::refusal;
 use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, TextField};
 
 const HERE: &str = "/profile/emails";

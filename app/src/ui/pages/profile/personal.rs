@@ -6,11 +6,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::{prefill, refusal, Notice};
+use super::{prefill, Notice};
 use crate::api::profile::details::my_profile;
 use crate::api::profile::save_profile::save_profile;
 use crate::api::profile::{language_options, ProfileData};
 use crate::domain::ProfileForm;
+use crate::ui::components::refusal;
 use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, SelectField, TextField};
 use crate::ui::session::SessionContext;
 

@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::{prefill, refusal, Notice};
+use super::{prefill, Notice};
 use crate::api::profile::preferences::my_preferences;
 use crate::api::profile::save_preferences::save_preferences;
 use crate::api::profile::{language_options, OptInChange, PreferencesData};
 use crate::api::types::FormSubmission;
 use crate::domain::PreferencesForm;
+use crate::ui::components::refusal;
 use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, SelectField};
 
 const HERE: &str = "/profile/preferences";
