@@ -214,14 +214,23 @@ async fn only_users_holding_pending_approvals_and_without_a_forced_password_chan
                 authz::menu(&caller).into_iter().map(|item| item.href).collect::<Vec<_>>()
             }
         };
-        assert_eq!(menu_of(acme.primary.clone()).await, vec!["/admin/approvals"], "[{label}] ADM-9 primary user");
-        assert!(menu_of(ann.clone()).await.is_empty(), "[{label}] ADM-9 business user");
+        assert_eq!(
+            menu_of(acme.primary.clone()).await,
+            vec!["/profile", "/admin/approvals", "/company", "/company/administrators"],
+            "[{label}] ADM-9 primary user"
+        );
+        // A Business User reads the company's details and administrators but approves nothing.
+        assert_eq!(
+            menu_of(ann.clone()).await,
+            vec!["/profile", "/company", "/company/administrators"],
+            "[{label}] ADM-9 business user"
+        );
         assert!(menu_of(admin.clone()).await.is_empty(), "[{label}] LOG-3: nothing before the password change");
         exec(&state, "UPDATE users SET must_change_password = 0 WHERE id = $1", &[&admin]).await;
         // The universal approver (APR-2) sees the page its requests are on, as the page admits it.
         assert_eq!(
             menu_of(admin.clone()).await,
-            vec!["/admin/approvals", "/console/approvals"],
+            vec!["/profile", "/admin/approvals", "/console/approvals"],
             "[{label}] ADM-9 merchant admin and universal approver"
         );
         assert!(merchant_approver(&state, &admin).await.is_ok(), "[{label}] after the change");
