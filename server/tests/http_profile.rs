@@ -162,3 +162,29 @@ async fn a_password_change_keeps_this_browser_signed_in_and_ends_the_others() {
     })
     .await;
 }
+
+// covers: PRO-8
+#[tokio::test]
+async fn no_payment_cards_are_stored_or_offered() {
+    for_each_app(|app| async move {
+        let label = app.label;
+        signed_in_ann(&app).await;
+        let page = text_of(&app.page("/profile").await).to_lowercase();
+        assert!(page.contains("personal information"), "[{label}] the profile is shown");
+        assert!(!page.contains("payment") && !page.contains("card"), "[{label}] no payment book is offered: {page}");
+        for path in ["/profile/payments", "/profile/cards", "/profile/payment-methods"] {
+            assert_eq!(app.get(path).await.status(), StatusCode::NOT_FOUND, "[{label}] {path}");
+        }
+        // Nothing in the schema could hold card data.
+        let catalog = if label == "postgres" {
+            "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        } else {
+            "SELECT m.name || '.' || c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table'"
+        };
+        let columns = strings(&app.state, catalog, &[]).await;
+        assert!(columns.len() > 20, "[{label}] the catalog query sees the schema: {columns:?}");
+        let card = columns.iter().filter(|c| c.contains("card")).count();
+        assert_eq!(card, 0, "[{label}] {columns:?}");
+    })
+    .await;
+}
