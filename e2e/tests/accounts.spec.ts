@@ -3,7 +3,7 @@
 // Accounts page makes another one primary (with JavaScript and without), individuals are
 // refused the page; with multi-customer access a contact of two companies switches customer
 // from the header, and the previous company's administration is then out of reach.
-import { expect, test, type Page } from '../helpers/test';
+import { expect, test, trackFormTakeover, type Page } from '../helpers/test';
 import { expectAccessible } from '../helpers/a11y';
 import { header, newPerson, registerByPost, type Person } from '../helpers/app';
 import { newCompany, open, registerCompany, sqlite } from '../helpers/approvals';
@@ -83,10 +83,19 @@ test('individuals are refused the Accounts page and are not offered it', async (
   await expectAccessible(page);
 });
 
+/** The Switch button of the header form holding the select named `select`. */
+function switchButton(page: Page, select: string) {
+  // `has` is matched inside the form, so its locator starts from the page, not the header.
+  return header(page)
+    .locator('form.scope-switch', { has: page.getByRole('combobox', { name: select, exact: true }) })
+    .getByRole('button', { name: 'Switch' });
+}
+
 test('with multi-customer access a contact of two companies switches customer from the header', async ({ page, browser }) => {
   const { primary } = await registerCompanyUser(page);
   const other = newCompany('Other');
   const otherPage = await browser.newPage();
+  await trackFormTakeover(otherPage);
   await registerCompany(otherPage, other, newPerson('other'), async () => {});
   await otherPage.close();
   sqlite(
@@ -104,7 +113,7 @@ db.execute("INSERT INTO settings (key, value, updated_at) VALUES ('multi_custome
     await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
     const customer = header(page).getByRole('combobox', { name: 'Customer' });
     await customer.selectOption({ label: other.name });
-    await header(page).locator('form.scope-switch').filter({ has: customer }).getByRole('button', { name: 'Switch' }).click();
+    await switchButton(page, 'Customer').click();
     // Acting for the other company, the first company's queue is out of reach (SEC-5) …
     await expect(page.getByRole('heading', { level: 1, name: 'Access denied' })).toBeVisible();
     await expect(header(page).getByRole('combobox', { name: 'Customer' }).locator('option:checked')).toHaveText(other.name);
@@ -115,7 +124,7 @@ db.execute("INSERT INTO settings (key, value, updated_at) VALUES ('multi_custome
     await back.selectOption({ index: 0 });
     const selected = await back.locator('option:checked').textContent();
     if (selected === other.name) await back.selectOption({ index: 1 });
-    await header(page).locator('form.scope-switch').filter({ has: back }).getByRole('button', { name: 'Switch' }).click();
+    await switchButton(page, 'Customer').click();
     await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
   } finally {
     sqlite("db.execute(\"UPDATE settings SET value = 'false' WHERE key = 'multi_customer_access'\")");

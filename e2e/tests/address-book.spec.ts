@@ -45,7 +45,7 @@ async function addressBookJourney(page: Page, javaScriptEnabled: boolean): Promi
   await expect(page).toHaveURL((url) => url.pathname === '/');
   await open(page, '/profile/addresses');
   await expect(page.getByRole('heading', { level: 2, name: 'Addresses' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Your profile' }).getByRole('link', { name: 'Addresses' }))
+  await expect(page.getByRole('navigation', { name: 'Your profile' }).getByRole('link', { name: 'Addresses', exact: true }))
     .toHaveAttribute('aria-current', 'page');
   await expectAccessible(page);
 

@@ -45,7 +45,11 @@ pub fn TextField(
                 id=name
                 name=name
                 type=input_type
-                value=value
+                // The attribute for the server's HTML; the property so that a view rebuilt with
+                // new stored values (after a save without reload) shows them even in a field
+                // the user typed in (the attribute alone only sets the default).
+                value=value.clone()
+                prop:value=value
                 required=required
                 autocomplete=autocomplete
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
