@@ -159,3 +159,22 @@ pub fn read_form<T: serde::de::DeserializeOwned + Default>(ev: &leptos::ev::Subm
         T::default()
     }
 }
+
+/// The submit row of a form (REG-15): the button, any links given as children (Cancel, Back),
+/// and the progress line a screen reader announces while the submit is under way. A second
+/// click while pending does nothing (`FormState::submit`), so the button only says it is busy.
+#[component]
+pub fn FormActions(
+    state: FormState,
+    #[prop(into)] label: String,
+    progress: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>{label}</button>
+            {children.map(|links| links())}
+            <span class="progress" role="status">{move || state.pending.get().then_some(progress)}</span>
+        </div>
+    }
+}

@@ -6,12 +6,14 @@ pub mod field;
 pub mod form;
 pub mod profile_nav;
 pub mod refusal;
+pub mod row_action;
 pub mod scope_switch;
 
 pub use address_fields::{posted_address, AddressFields};
 pub use alert::FormAlert;
 pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
-pub use form::{browser_password_policy, read_form, FormState};
+pub use form::{browser_password_policy, read_form, FormActions, FormState};
 pub use profile_nav::ProfileNav;
 pub use refusal::refusal;
+pub use row_action::RowAction;
 pub use scope_switch::ScopeSwitch;

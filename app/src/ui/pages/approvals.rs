@@ -11,7 +11,7 @@ use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
 use crate::api::types::FormSubmission;
 use crate::domain::{ConflictCode, DecisionForm};
-use crate::ui::components::{read_form, refusal, FormAlert, FormState};
+use crate::ui::components::{read_form, refusal, FormActions, FormAlert, FormState};
 
 #[component]
 pub fn CompanyApprovalsPage() -> impl IntoView {
@@ -239,11 +239,9 @@ fn DecisionForm(scope: Scope, decision: Decision, detail: RequestDetail) -> impl
                         }).collect_view()}
                     </fieldset>
                 })}
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>{button}</button>
+                <FormActions state label=button progress="Saving your decision…">
                     <a href=scope.base()>"Back to Pending Approvals"</a>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Saving your decision…")}</span>
-                </div>
+                </FormActions>
             </form>
         </section>
     }

@@ -13,8 +13,7 @@ use crate::api::company::administrators::company_administrators;
 use crate::api::company::profile::{company_profile, save_company_profile, CompanyProfileInfo, COMPANY};
 use crate::api::profile::addresses::{notice_text as address_notice, Book};
 use crate::domain::CompanyProfileForm;
-use crate::ui::components::refusal;
-use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+use crate::ui::components::{read_form, refusal, FormActions, FormAlert, FormState, TextField};
 
 fn notice_text(notice: &str) -> Option<&'static str> {
     match notice {
@@ -116,10 +115,7 @@ fn CompanyProfileEditor(info: CompanyProfileInfo, version: RwSignal<u32>) -> imp
             <TextField state label="Website" name="website" input_type="url" autocomplete="url" value=values.website hint="Like https://example.com" />
             <TextField state label="Annual revenue" name="annual_revenue" value=values.annual_revenue hint="A whole number, like 2500000" />
             <TextField state label="Company phone" name="company_phone" input_type="tel" required=phone_required autocomplete="tel" value=values.company_phone />
-            <div class="form-actions">
-                <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Save"</button>
-                <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-            </div>
+            <FormActions state label="Save" progress="Saving…" />
         </form>
     }
     .into_any()

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::auth::forgot::forgot;
 use crate::domain::ForgotLoginForm;
-use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+use crate::ui::components::{read_form, FormActions, FormAlert, FormState, TextField};
 
 pub const SENT_MESSAGE: &str = "If we found a matching account, we have sent you an e-mail.";
 
@@ -43,10 +43,7 @@ pub fn ForgotPage() -> impl IntoView {
                 <FormAlert state />
                 <TextField state label="Username" name="username" autocomplete="username" value=state.value("username") />
                 <TextField state label="Email" name="email" input_type="email" autocomplete="email" value=state.value("email") />
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Send"</button>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Sending…")}</span>
-                </div>
+                <FormActions state label="Send" progress="Sending…" />
             </form>
             <p><a href="/login">"Back to sign in"</a></p>
         </section>

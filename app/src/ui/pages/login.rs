@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::auth::sign_in::sign_in;
 use crate::domain::{safe_ref, with_ref, SignInForm, SignInRefusal};
-use crate::ui::components::{read_form, FormAlert, FormState, TextField};
+use crate::ui::components::{read_form, FormActions, FormAlert, FormState, TextField};
 use crate::ui::session::SessionContext;
 
 #[component]
@@ -52,10 +52,7 @@ pub fn LoginPage() -> impl IntoView {
                 <FormAlert state />
                 <TextField state label="Username" name="username" required=true autocomplete="username" value=state.value("username") />
                 <TextField state label="Password" name="password" input_type="password" required=true autocomplete="current-password" />
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Sign in"</button>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Signing you in…")}</span>
-                </div>
+                <FormActions state label="Sign in" progress="Signing you in…" />
             </form>
             <p><a href="/forgot">"Forgot your username or password?"</a></p>
             <p>"New here? " <a href="/register">"Register"</a></p>

@@ -7,7 +7,9 @@ use leptos_meta::Title;
 
 use crate::api::auth::change_password::change_password;
 use crate::domain::{NoCommonList, PasswordChangeForm, PasswordContext};
-use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, NewPasswordFields, TextField};
+use crate::ui::components::{
+    browser_password_policy, read_form, FormActions, FormAlert, FormState, NewPasswordFields, TextField,
+};
 
 #[component]
 pub fn PasswordChangePage() -> impl IntoView {
@@ -35,10 +37,7 @@ pub fn PasswordChangePage() -> impl IntoView {
                 <FormAlert state />
                 <TextField state label="Current password" name="current_password" input_type="password" required=true autocomplete="current-password" />
                 <NewPasswordFields state />
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Set password"</button>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-                </div>
+                <FormActions state label="Set password" progress="Saving…" />
             </form>
         </section>
     }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::auth::reset_password::{reset_link_live, reset_password};
 use crate::api::AppError;
 use crate::domain::{NoCommonList, PasswordContext, PasswordResetForm};
-use crate::ui::components::{browser_password_policy, read_form, FormAlert, FormState, NewPasswordFields};
+use crate::ui::components::{browser_password_policy, read_form, FormActions, FormAlert, FormState, NewPasswordFields};
 
 #[component]
 pub fn PasswordResetPage() -> impl IntoView {
@@ -66,10 +66,7 @@ fn ResetForm(token: String, spent: RwSignal<bool>) -> impl IntoView {
             <form method="post" action=action.clone() on:submit=on_submit.clone() novalidate>
                 <FormAlert state />
                 <NewPasswordFields state />
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Set password"</button>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-                </div>
+                <FormActions state label="Set password" progress="Saving…" />
             </form>
         </Show>
     }

@@ -12,7 +12,9 @@ use crate::api::register::submit::submit_registration;
 use crate::api::types::RegistrationFormInfo;
 use crate::api::AppError;
 use crate::domain::{with_ref, NoCommonList, OrganizationKind, RegistrationFlow, RegistrationForm};
-use crate::ui::components::{posted_address, read_form, AddressFields, Checkbox, FormAlert, FormState, TextField};
+use crate::ui::components::{
+    posted_address, read_form, AddressFields, Checkbox, FormActions, FormAlert, FormState, TextField,
+};
 use crate::ui::session::SessionContext;
 
 #[component]
@@ -93,10 +95,7 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
                 {is_company.then(|| view! { <CompanyFields state phone_required=company_phone_required /> })}
                 <PersonFields state grouped=is_company phone_label phone_required password_hint />
                 <Checkbox label="Please send me e-mail about special offers and products" name="marketing_opt_in" checked=state.checked("marketing_opt_in") />
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Register"</button>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Submitting your registration…")}</span>
-                </div>
+                <FormActions state label="Register" progress="Submitting your registration…" />
             </form>
         </section>
     }

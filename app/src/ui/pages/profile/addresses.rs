@@ -11,10 +11,10 @@ use crate::api::profile::addresses::{
     add_address, address_book, address_entry, edit_address, notice_text, prefer_address, remove_address, AddressView,
     Book,
 };
-use crate::api::AppError;
 use crate::domain::{AddressForm, AddressUsage};
-use crate::ui::components::refusal;
-use crate::ui::components::{posted_address, read_form, AddressFields, FormAlert, FormState, ProfileNav};
+use crate::ui::components::{
+    posted_address, read_form, refusal, AddressFields, FormActions, FormAlert, FormState, ProfileNav, RowAction,
+};
 
 #[component]
 pub fn AddressBookPage() -> impl IntoView {
@@ -128,42 +128,6 @@ fn AddressRow(
     }
 }
 
-/// A one-button form of a table row (Remove, Make preferred): a plain post without
-/// JavaScript; with it, the server function, then the list is read again.
-#[component]
-pub fn RowAction<F, Fut>(
-    action: String,
-    label: String,
-    text: &'static str,
-    hidden: Vec<(&'static str, String)>,
-    state: FormState,
-    version: RwSignal<u32>,
-    call: F,
-) -> impl IntoView
-where
-    F: Fn() -> Fut + Clone + 'static,
-    Fut: std::future::Future<Output = Result<String, AppError>> + 'static,
-{
-    let navigate = use_navigate();
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (call, navigate) = (call.clone(), navigate.clone());
-        state.submit(Ok(()), call, move |next: String| {
-            state.errors.set(Vec::new());
-            state.form_error.set(None);
-            version.update(|v| *v += 1);
-            navigate(&next, Default::default());
-        });
-    };
-    view! {
-        <form class="row-action" method="post" action=action on:submit=on_submit>
-            {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
-            <button type="submit" class="button button-secondary" aria-label=label
-                aria-disabled=move || state.pending.get().to_string()>{text}</button>
-        </form>
-    }
-}
-
 #[component]
 pub fn NewAddressPage() -> impl IntoView {
     view! {
@@ -257,11 +221,9 @@ pub fn AddressEditor(book: Book, existing: Option<AddressView>) -> impl IntoView
                 }).collect_view()}
                 {move || usage_error().map(|m| view! { <p class="field-error" id="usages-error">{m}</p> })}
             </fieldset>
-            <div class="form-actions">
-                <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Save"</button>
+            <FormActions state label="Save" progress="Saving…">
                 <a href=book.list()>"Cancel"</a>
-                <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-            </div>
+            </FormActions>
         </form>
     }
     .into_any()

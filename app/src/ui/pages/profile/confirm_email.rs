@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::profile::confirm_email::{confirm_email, email_confirmation};
 use crate::api::AppError;
-use crate::ui::components::{FormAlert, FormState};
+use crate::ui::components::{FormActions, FormAlert, FormState};
 
 #[component]
 pub fn EmailConfirmPage() -> impl IntoView {
@@ -72,10 +72,7 @@ fn ConfirmForm(token: String, address: String, spent: RwSignal<bool>) -> impl In
             <p>"Confirm that " <strong>{address.clone()}</strong> " is your e-mail address."</p>
             <form method="post" action=action.clone() on:submit=on_submit.clone()>
                 <FormAlert state />
-                <div class="form-actions">
-                    <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Confirm"</button>
-                    <span class="progress" role="status">{move || state.pending.get().then_some("Confirming…")}</span>
-                </div>
+                <FormActions state label="Confirm" progress="Confirming…" />
             </form>
         </Show>
     }

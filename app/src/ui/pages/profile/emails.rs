@@ -14,8 +14,7 @@ use crate::api::profile::make_primary::make_primary_email;
 use crate::api::profile::remove_email::remove_email;
 use crate::api::profile::{EmailBookData, EmailEntry};
 use crate::domain::EmailAddForm;
-use crate::ui::components::refusal;
-use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, TextField};
+use crate::ui::components::{read_form, refusal, FormActions, FormAlert, FormState, ProfileNav, RowAction, TextField};
 
 const HERE: &str = "/profile/emails";
 
@@ -101,56 +100,22 @@ fn AddressTable(data: EmailBookData, actions: FormState, version: RwSignal<u32>)
 
 #[component]
 fn AddressRow(entry: EmailEntry, actions: FormState, version: RwSignal<u32>) -> impl IntoView {
-    let navigate = use_navigate();
-    let run = move |id: String, remove: bool| {
-        let navigate = navigate.clone();
-        actions.submit(
-            Ok(()),
-            move || async move {
-                if remove {
-                    remove_email(id).await
-                } else {
-                    make_primary_email(id).await
-                }
-            },
-            move |next: String| {
-                actions.form_error.set(None);
-                navigate(&next, Default::default());
-                version.update(|v| *v += 1);
-            },
-        );
-    };
-    let (id_p, id_r) = (entry.id.clone(), entry.id.clone());
-    let run_p = run.clone();
-    let on_primary = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        run_p(id_p.clone(), false);
-    };
-    let on_remove = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        run(id_r.clone(), true);
-    };
-    let primary_action = format!("{HERE}/{}/primary", entry.id);
-    let remove_action = format!("{HERE}/{}/remove", entry.id);
-    let primary_label = format!(": {}", entry.address);
-    let remove_label = format!(": {}", entry.address);
+    let actions_view = (!entry.is_primary).then(|| {
+        let (id_p, id_r) = (entry.id.clone(), entry.id.clone());
+        view! {
+            <RowAction action=format!("{HERE}/{}/primary", entry.id) label=format!("Make primary: {}", entry.address)
+                text="Make primary" hidden=Vec::new() state=actions version call=move || make_primary_email(id_p.clone()) />
+            <RowAction action=format!("{HERE}/{}/remove", entry.id) label=format!("Remove: {}", entry.address)
+                text="Remove" hidden=Vec::new() state=actions version call=move || remove_email(id_r.clone()) />
+        }
+    });
     view! {
         <tr>
             <td class="address">{entry.address.clone()}</td>
             <td>{if entry.is_primary { "Primary" } else { "Other" }}</td>
-            <td class="actions">
-                {(!entry.is_primary).then(|| view! {
-                    <form class="inline" method="post" action=primary_action on:submit=on_primary>
-                        <button type="submit" class="button button-secondary">"Make primary"<span class="visually-hidden">{primary_label}</span></button>
-                    </form>
-                    <form class="inline" method="post" action=remove_action on:submit=on_remove>
-                        <button type="submit" class="button button-secondary">"Remove"<span class="visually-hidden">{remove_label}</span></button>
-                    </form>
-                })}
-            </td>
+            <td class="actions">{actions_view}</td>
         </tr>
     }
-    .into_any()
 }
 
 #[component]
@@ -178,10 +143,7 @@ fn AddForm(state: FormState, version: RwSignal<u32>) -> impl IntoView {
             <FormAlert state />
             <TextField state label="Email" name="email" input_type="email" autocomplete="email"
                 hint="We send a confirmation link to it; it is added when you follow the link." value=state.value("email") />
-            <div class="form-actions">
-                <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Add address"</button>
-                <span class="progress" role="status">{move || state.pending.get().then_some("Sending…")}</span>
-            </div>
+            <FormActions state label="Add address" progress="Sending…" />
         </form>
     }
     .into_any()

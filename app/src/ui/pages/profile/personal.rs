@@ -11,8 +11,9 @@ use crate::api::profile::details::my_profile;
 use crate::api::profile::save_profile::save_profile;
 use crate::api::profile::{language_options, ProfileData};
 use crate::domain::ProfileForm;
-use crate::ui::components::refusal;
-use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, SelectField, TextField};
+use crate::ui::components::{
+    read_form, refusal, FormActions, FormAlert, FormState, ProfileNav, SelectField, TextField,
+};
 use crate::ui::session::SessionContext;
 
 const HERE: &str = "/profile";
@@ -96,10 +97,7 @@ fn PersonalForm(data: ProfileData, state: FormState, version: RwSignal<u32>) -> 
                 hint="A new address takes effect when you follow the link we send to it." value=prefill(&state, "email", &data.email) />
             <TextField state label="Phone" name="phone" input_type="tel" autocomplete="tel" value=prefill(&state, "phone", &data.phone) />
             <SelectField state label="Language" name="language" options=language_options() selected=prefill(&state, "language", &data.language) />
-            <div class="form-actions">
-                <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Save"</button>
-                <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-            </div>
+            <FormActions state label="Save" progress="Saving…" />
         </form>
     }
     .into_any()

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::addresses::RowAction;
 use crate::api::profile::phones::{
     add_phone, edit_phone, notice_text, phone_book, phone_entry, prefer_phone, remove_phone, PhoneView, PHONES,
 };
 use crate::domain::{PhoneForm, PhoneKind};
-use crate::ui::components::refusal;
-use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, SelectField, TextField};
+use crate::ui::components::{
+    read_form, refusal, FormActions, FormAlert, FormState, ProfileNav, RowAction, SelectField, TextField,
+};
 
 #[component]
 pub fn PhoneBookPage() -> impl IntoView {
@@ -162,11 +162,9 @@ fn PhoneEditor(existing: Option<PhoneView>) -> impl IntoView {
             <TextField state label="Phone number" name="number" input_type="tel" required=true autocomplete="tel" value=values.number
                 hint="Like +1 415 555 0100" />
             <SelectField state label="Kind" name="kind" required=true options=kinds selected=values.kind />
-            <div class="form-actions">
-                <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Save"</button>
+            <FormActions state label="Save" progress="Saving…">
                 <a href=PHONES>"Cancel"</a>
-                <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-            </div>
+            </FormActions>
         </form>
     }
     .into_any()

@@ -12,8 +12,7 @@ use crate::api::profile::save_preferences::save_preferences;
 use crate::api::profile::{language_options, OptInChange, PreferencesData};
 use crate::api::types::FormSubmission;
 use crate::domain::PreferencesForm;
-use crate::ui::components::refusal;
-use crate::ui::components::{read_form, FormAlert, FormState, ProfileNav, SelectField};
+use crate::ui::components::{read_form, refusal, FormActions, FormAlert, FormState, ProfileNav, SelectField};
 
 const HERE: &str = "/profile/preferences";
 
@@ -81,10 +80,7 @@ fn PreferencesEditor(data: PreferencesData, state: FormState, version: RwSignal<
                 <label for="marketing_opt_in">"Send me news and offers by e-mail"</label>
             </div>
             <SelectField state label="Notification language" name="language" options=language_options() selected=prefill(&state, "language", &data.language) />
-            <div class="form-actions">
-                <button type="submit" class="button" aria-disabled=move || state.pending.get().to_string()>"Save"</button>
-                <span class="progress" role="status">{move || state.pending.get().then_some("Saving…")}</span>
-            </div>
+            <FormActions state label="Save" progress="Saving…" />
         </form>
     }
     .into_any()
