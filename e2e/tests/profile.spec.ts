@@ -107,6 +107,23 @@ for (const javaScript of [true, false]) {
       await expectAccessible(page);
       await gotoReady(page, '/profile');
       await expect(profileForm(page).email).toHaveValue(newAddress);
+
+      // Make the old address primary again, then remove the new one (PRO-2).
+      await gotoReady(page, '/profile/emails');
+      const main = page.getByRole('main');
+      await main.getByRole('button', { name: `Make primary: ${p.email}`, exact: true }).click();
+      await expect(main.locator('p.notice[role="status"]')).toHaveText('Your primary e-mail address has been changed.');
+      await waitUntilReady(page);
+      await expect(rows.nth(1)).toContainText(p.email);
+      await expect(rows.nth(1)).toContainText('Primary');
+      await expect(main.getByRole('button', { name: `Remove: ${p.email}`, exact: true })).toHaveCount(0);
+      await main.getByRole('button', { name: `Remove: ${newAddress}`, exact: true }).click();
+      await expect(main.locator('p.notice[role="status"]')).toHaveText('The e-mail address has been removed.');
+      await waitUntilReady(page);
+      await expect(main.getByRole('table').getByText(newAddress, { exact: true })).toHaveCount(0);
+      await expectAccessible(page);
+      await gotoReady(page, '/profile');
+      await expect(profileForm(page).email).toHaveValue(p.email);
     });
 
     test('the marketing opt-in shows in its history', async ({ page, request }) => {
