@@ -1,6 +1,7 @@
 //! Server functions (one per file, grouped by area) and the types that cross the wire. Each
 //! is a thin adapter: parse input, find the caller, call one use case, map the error.
 
+pub mod admin;
 pub mod approvals;
 pub mod auth;
 #[cfg(feature = "ssr")]

@@ -15,6 +15,10 @@ pub enum ConflictCode {
     PhoneBookFull,
     /// REG-10: with `mandate_business_phone` on, a business user keeps a business phone.
     BusinessPhoneRequired,
+    /// ADM-3, ADM-4: a change that would leave the company without an active administrator.
+    LastAdministrator,
+    /// ADM-3, ADM-4: an administrator does not change their own access from the admin pages.
+    OwnAccess,
 }
 
 impl ConflictCode {
@@ -28,6 +32,10 @@ impl ConflictCode {
             Self::BusinessPhoneRequired => {
                 "Your company requires a business phone number. Add another business number before removing or changing this one"
             }
+            Self::LastAdministrator => {
+                "Your company needs at least one active administrator. Make someone else an administrator first"
+            }
+            Self::OwnAccess => "You cannot change your own access. Ask another administrator of your company",
         }
     }
 }

@@ -56,6 +56,9 @@ const MENU: &[MenuItem] = &[
     // ADM-9: every signed-in user sees at least My Profile.
     MenuItem { label: "My Profile", href: "/profile", rule: Rule::Anyone },
     MenuItem { label: "Pending Approvals", href: "/admin/approvals", rule: Rule::CompanyApprover },
+    // ADM-1, ADM-7: the company's people and its custom roles.
+    MenuItem { label: "Contacts", href: "/admin/contacts", rule: Rule::BusinessHolding(Permission::ManageContacts) },
+    MenuItem { label: "Roles", href: "/admin/roles", rule: Rule::BusinessHolding(Permission::ManageRoles) },
     // PRO-5, PRO-6: read with ORG_DETAILS (editable with UPDATE_ORG_DETAILS, checked by the page).
     MenuItem { label: "Company profile", href: "/company", rule: Rule::BusinessHolding(Permission::OrgDetails) },
     MenuItem {

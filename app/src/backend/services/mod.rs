@@ -1,6 +1,7 @@
 //! Use cases: one function per user action, each owning its transaction (STYLE.md).
 
 pub mod accounts;
+pub mod admin;
 pub mod approval_steps;
 pub mod approvals;
 pub mod bootstrap;

@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
+pub mod contacts;
 pub mod email_addresses;
 pub mod email_confirmations;
 pub mod login_help;

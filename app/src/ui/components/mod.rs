@@ -2,6 +2,7 @@
 
 pub mod address_fields;
 pub mod alert;
+pub mod contact_tabs;
 pub mod field;
 pub mod form;
 pub mod profile_nav;
@@ -11,6 +12,7 @@ pub mod scope_switch;
 
 pub use address_fields::{posted_address, AddressFields};
 pub use alert::FormAlert;
+pub use contact_tabs::ContactTabs;
 pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormActions, FormState};
 pub use profile_nav::ProfileNav;

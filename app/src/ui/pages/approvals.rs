@@ -163,7 +163,9 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
                             ConflictCode::PrimaryEmail
                             | ConflictCode::AddressBookFull
                             | ConflictCode::PhoneBookFull
-                            | ConflictCode::BusinessPhoneRequired,
+                            | ConflictCode::BusinessPhoneRequired
+                            | ConflictCode::LastAdministrator
+                            | ConflictCode::OwnAccess,
                             _,
                         ))
                         | None => refusal(e, scope.base()),
