@@ -38,8 +38,8 @@ stop_server
 
 for size in "$USERS:$COMPANIES" "10000:1000"; do
   users=${size%%:*}; companies=${size##*:}
-  start_server "$work/approvals-$users.db"
-  taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" approvals "$BASE" "sqlite://$work/approvals-$users.db" \
-    "$users" "$companies" "$SECONDS_PER_RUN" "$CONCURRENCY" | tail -n 1
+  start_server "$work/admin-$users.db"
+  taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" admin "$BASE" "sqlite://$work/admin-$users.db" \
+    "$users" "$companies" "$SECONDS_PER_RUN" "$CONCURRENCY" | tail -n 2
   stop_server
 done

@@ -1,6 +1,8 @@
-//! The data set of the Pending Approvals benchmark (issue 3): `companies` organizations with
-//! `users / companies` users each (a person, an "employee of" contact and a user), and one
-//! pending registration request per company, plus `pending` requests for one chosen company.
+//! The data set of the Pending Approvals benchmark (issue 3) and the contact search (issue 8):
+//! `companies` organizations with `users / companies` users each (a person, an "employee of"
+//! contact and a user), and one pending registration request per company, plus, for one chosen
+//! company, `pending` requests and `staff` more contacts with logins (surnames from a short list,
+//! so a name prefix finds a page of them).
 //! Rows are inserted in multi-row statements inside large transactions; password hashes are a
 //! fixed placeholder (these users never sign in).
 
@@ -32,6 +34,7 @@ pub async fn generate(
     companies: usize,
     pending_for: Option<&str>,
     pending: usize,
+    staff: usize,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     let per_company = (users / companies.max(1)).max(1);
@@ -117,8 +120,48 @@ pub async fn generate(
         )
         .await?;
     }
+    if let Some(org) = pending_for {
+        add_staff(db, org, users + pending, staff).await?;
+    }
     // Fresh planner statistics, as a database of this size would have in production.
     sqlx::query("ANALYZE").execute(db.pool()).await?;
     eprintln!("generated {users} users in {companies} companies in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Surnames of the chosen company's staff: a name prefix such as "Sm" finds one in eight.
+const SURNAMES: [&str; 8] = ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Walker"];
+
+/// `staff` active contacts with logins, each with a primary e-mail address, in the chosen company.
+async fn add_staff(db: &Db, org: &str, first_n: usize, staff: usize) -> anyhow::Result<()> {
+    let (mut persons, mut contacts, mut user_rows, mut emails) = (vec![], vec![], vec![], vec![]);
+    for i in 0..staff {
+        let n = first_n + i;
+        let (person, contact, user) = (id('b', n), id('c', n), id('d', n));
+        let surname = SURNAMES[i % SURNAMES.len()];
+        persons.push(format!("('{person}', 'Staff{i}', '{surname}', 'en', 'active', {TIME}, {TIME})"));
+        contacts.push(format!("('{contact}', '{person}', '{org}', 'employee_of', 'active', {TIME}, {TIME})"));
+        user_rows.push(format!(
+            "('{user}', '{person}', '{BUSINESS_TYPE}', '{org}', '{contact}', 'staff{i}', 'staff{i}', 'x', 'active', {TIME}, {TIME})"
+        ));
+        emails.push(format!("('{}', '{person}', 'staff{i}@example.com', 1, {TIME})", id('f', n)));
+    }
+    let mut tx = db.begin().await?;
+    for (table, columns, rows) in [
+        ("persons", "id, first_name, last_name, language, status, created_at, updated_at", &persons),
+        ("contacts", "id, person_id, organization_id, kind, status, created_at, updated_at", &contacts),
+        (
+            "users",
+            "id, person_id, user_type_id, organization_id, contact_id, username, lower_username, password_hash, status, created_at, updated_at",
+            &user_rows,
+        ),
+        ("email_addresses", "id, person_id, address, is_primary, created_at", &emails),
+    ] {
+        for chunk in rows.chunks(BATCH) {
+            let sql = format!("INSERT INTO {table} ({columns}) VALUES {}", chunk.join(","));
+            sqlx::query(&sql).execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }

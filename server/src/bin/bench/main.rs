@@ -2,7 +2,8 @@
 //! one core). Prints a table; it is not a test and asserts nothing.
 //!
 //! Usage: gatehouse-bench sign-in <base-url> <seconds> <concurrency>   (also times /forgot)
-//!        gatehouse-bench approvals <base-url> <database-url> <users> <companies> <seconds> <concurrency>
+//!        gatehouse-bench admin <base-url> <database-url> <users> <companies> <seconds> <concurrency>
+//!          (Pending Approvals and the contact search of one primary user, on one data set)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -108,16 +109,20 @@ async fn main() -> anyhow::Result<()> {
             println!("{:.2}", argon2_hash_ms());
             Ok(())
         }
-        "approvals" => {
-            approvals(&arg(2), &arg(3), arg(4).parse()?, arg(5).parse()?, arg(6).parse()?, arg(7).parse()?).await
+        "admin" => {
+            admin_pages(&arg(2), &arg(3), arg(4).parse()?, arg(5).parse()?, arg(6).parse()?, arg(7).parse()?).await
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in or approvals"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in, hash or admin"),
     }
 }
 
-/// Pending Approvals (issue 3): a company registered over HTTP (its primary user signed in),
-/// the generated data set around it, then GET /admin/approvals as that primary user.
-async fn approvals(
+/// The company's own staff besides the generated ones: a name prefix finds a full page (25).
+const STAFF: usize = 2_000;
+
+/// Pending Approvals (issue 3) and the contact search (issue 8): a company registered over
+/// HTTP (its primary user signed in), the generated data set around it, then GET
+/// /admin/approvals and GET /admin/contacts?q=Sm as that primary user.
+async fn admin_pages(
     base: &str,
     database_url: &str,
     users: usize,
@@ -160,22 +165,40 @@ async fn approvals(
         .bind(&registry_id)
         .fetch_one(db.pool())
         .await?;
-    datagen::generate(&db, users, companies, Some(&org.0), 30).await?;
+    datagen::generate(&db, users, companies, Some(&org.0), 30, STAFF).await?;
     db.close().await;
     let base = base.to_owned();
-    let run = load(seconds, concurrency, move |_| {
+    let run = {
+        let (base, http) = (base.clone(), http.clone());
+        load(seconds, concurrency, move |_| {
+            let (base, http) = (base.clone(), http.clone());
+            async move {
+                match http.get(format!("{base}/admin/approvals")).send().await {
+                    Ok(r) if r.status() == 200 => r.text().await.is_ok_and(|t| t.contains("Waiting0 Applicant")),
+                    _ => false,
+                }
+            }
+        })
+        .await
+    };
+    println!(
+        "| GET /admin/approvals, {users} users / {companies} companies ({concurrency} clients, {seconds} s) | {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} failed |",
+        run.per_second(), run.percentile(0.5), run.percentile(0.99), run.failed
+    );
+    // ADM-1: a name prefix, the first page of 25 rows, ordered by name.
+    let search = load(seconds, concurrency, move |_| {
         let (base, http) = (base.clone(), http.clone());
         async move {
-            match http.get(format!("{base}/admin/approvals")).send().await {
-                Ok(r) if r.status() == 200 => r.text().await.is_ok_and(|t| t.contains("Waiting0 Applicant")),
+            match http.get(format!("{base}/admin/contacts?q=Sm")).send().await {
+                Ok(r) if r.status() == 200 => r.text().await.is_ok_and(|t| t.matches("Smith").count() >= 25),
                 _ => false,
             }
         }
     })
     .await;
     println!(
-        "| GET /admin/approvals, {users} users / {companies} companies ({concurrency} clients, {seconds} s) | {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} failed |",
-        run.per_second(), run.percentile(0.5), run.percentile(0.99), run.failed
+        "| GET /admin/contacts?q=Sm (25 rows), {users} users / {companies} companies ({concurrency} clients, {seconds} s) | {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} failed |",
+        search.per_second(), search.percentile(0.5), search.percentile(0.99), search.failed
     );
     Ok(())
 }
