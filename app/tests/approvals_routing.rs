@@ -216,7 +216,14 @@ async fn only_users_holding_pending_approvals_and_without_a_forced_password_chan
         };
         assert_eq!(
             menu_of(acme.primary.clone()).await,
-            vec!["/profile", "/admin/approvals", "/admin/contacts", "/admin/roles", "/company", "/company/administrators"],
+            vec![
+                "/profile",
+                "/admin/approvals",
+                "/admin/contacts",
+                "/admin/roles",
+                "/company",
+                "/company/administrators"
+            ],
             "[{label}] ADM-9 primary user"
         );
         // A Business User reads the company's details and administrators but approves nothing.

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod address;
+pub mod admin_contact;
 pub mod approval;
 pub mod checkbox;
 pub mod company;

@@ -2,6 +2,8 @@
 //! `/admin/roles…`. Each one makes its `CompanyAdmin` capability itself (SEC-5), whatever the
 //! page showed.
 
+pub mod contacts;
+
 use serde::{Deserialize, Serialize};
 
 pub const CONTACTS: &str = "/admin/contacts";

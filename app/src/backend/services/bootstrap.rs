@@ -42,11 +42,12 @@ pub async fn ensure_merchant_admin(state: &AppState, configured: Option<&str>) -
             contact_id: None,
             username: ADMIN_USERNAME,
             lower_username: ADMIN_USERNAME,
-            password_hash: hash.as_str(),
+            password_hash: Some(hash.as_str()),
             status: UserStatus::Active,
             is_merchant_admin: true,
             must_change_password: true,
             start_at: Some(now),
+            end_at: None,
         },
         now,
     )

@@ -111,3 +111,221 @@ pub async fn active_administrators(
     .await?;
     Ok(n)
 }
+
+/// ADM-1's status filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    /// The contact is active and so is their login, if any.
+    Active,
+    /// The contact or their login is inactive.
+    Inactive,
+    /// The login awaits approval.
+    Pending,
+}
+
+impl StatusFilter {
+    fn condition(self) -> &'static str {
+        match self {
+            StatusFilter::All => "",
+            StatusFilter::Active => " AND c.status = 'active' AND (u.id IS NULL OR u.status = 'active')",
+            StatusFilter::Inactive => " AND (c.status = 'inactive' OR u.status = 'inactive')",
+            StatusFilter::Pending => " AND u.status = 'pending'",
+        }
+    }
+}
+
+/// One row of Contact Management (ADM-1).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ContactRow {
+    pub contact_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub contact_status: String,
+    pub user_status: Option<String>,
+    pub user_type: Option<String>,
+}
+
+/// A `LIKE` pattern matching what starts with `prefix` (its own `%`, `_` and `\` taken literally).
+pub fn prefix_pattern(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// ADM-1: the organization's contacts but `except_user_id`'s own, by last name then first
+/// name, `limit` rows from `offset`; `prefix` (lower-cased) matches the start of the first or
+/// last name, the username or an e-mail address. The organization drives the query (index
+/// `contacts_organization`): its cost follows the company's size, not the database's.
+pub async fn search(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    except_user_id: &str,
+    prefix: Option<&str>,
+    filter: StatusFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ContactRow>, StoreError> {
+    let matching = if prefix.is_some() {
+        " AND (lower(p.first_name) LIKE $3 ESCAPE '\\' OR lower(p.last_name) LIKE $3 ESCAPE '\\' \
+              OR u.lower_username LIKE $3 ESCAPE '\\' \
+              OR EXISTS (SELECT 1 FROM email_addresses m WHERE m.person_id = p.id AND lower(m.address) LIKE $3 ESCAPE '\\'))"
+    } else {
+        " AND $3 = ''"
+    };
+    let sql = format!(
+        "SELECT c.id AS contact_id, p.first_name, p.last_name, u.username, \
+           (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1) AS email, \
+           (SELECT f.number FROM phones f WHERE f.person_id = p.id ORDER BY f.is_primary DESC, f.created_at LIMIT 1) AS phone, \
+           c.status AS contact_status, u.status AS user_status, t.short_name AS user_type \
+         FROM contacts c JOIN persons p ON p.id = c.person_id \
+         LEFT JOIN users u ON u.id = (SELECT u2.id FROM users u2 WHERE u2.contact_id = c.id AND u2.released_at IS NULL \
+                                      ORDER BY u2.created_at DESC, u2.id LIMIT 1) \
+         LEFT JOIN user_types t ON t.id = u.user_type_id \
+         WHERE c.organization_id = $1 \
+           AND c.person_id <> COALESCE((SELECT me.person_id FROM users me WHERE me.id = $2), '') \
+           {matching}{filter} \
+         ORDER BY lower(p.last_name), lower(p.first_name), c.id LIMIT $4 OFFSET $5",
+        filter = filter.condition()
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(organization_id)
+        .bind(except_user_id)
+        .bind(prefix.map(prefix_pattern).unwrap_or_default())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// What the contact's Details tab shows and edits (ADM-3).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ContactDetailsRow {
+    pub job_title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub marketing: Option<String>,
+}
+
+pub async fn details(conn: &mut AnyConnection, contact_id: &str) -> Result<Option<ContactDetailsRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT c.job_title, \
+           (SELECT e.address FROM email_addresses e WHERE e.person_id = c.person_id ORDER BY e.is_primary DESC, e.created_at LIMIT 1) AS email, \
+           (SELECT f.number FROM phones f WHERE f.person_id = c.person_id ORDER BY f.is_primary DESC, f.created_at LIMIT 1) AS phone, \
+           (SELECT cp.value FROM contact_preferences cp WHERE cp.person_id = c.person_id AND cp.preference = 'marketing_opt_in') AS marketing \
+         FROM contacts c WHERE c.id = $1",
+    )
+    .bind(contact_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// ADM-3: the contact's job title and status.
+pub async fn update_contact(
+    conn: &mut AnyConnection,
+    contact_id: &str,
+    job_title: Option<&str>,
+    status: RecordStatus,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE contacts SET job_title = $1, status = $2, updated_at = $3 WHERE id = $4")
+        .bind(job_title)
+        .bind(status.to_string())
+        .bind(now_ms)
+        .bind(contact_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// ADM-3: the person's name.
+pub async fn rename_person(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    first_name: &str,
+    last_name: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE persons SET first_name = $1, last_name = $2, updated_at = $3 WHERE id = $4")
+        .bind(first_name)
+        .bind(last_name)
+        .bind(now_ms)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// ADM-3: an administrator sets the person's primary e-mail address directly (audited; the
+/// old address stays as a secondary one). A no-op when it already is the primary address.
+pub async fn set_primary_email(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    address: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let existing: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM email_addresses WHERE person_id = $1 AND lower(address) = lower($2) ORDER BY is_primary DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .bind(address)
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE email_addresses SET is_primary = 0 WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    match existing {
+        Some((id,)) => {
+            sqlx::query("UPDATE email_addresses SET is_primary = 1 WHERE id = $1").bind(id).execute(&mut *conn).await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO email_addresses (id, person_id, organization_id, address, is_primary, created_at) \
+                 VALUES ($1, $2, NULL, $3, 1, $4)",
+            )
+            .bind(crate::backend::new_id())
+            .bind(person_id)
+            .bind(address)
+            .bind(now_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// ADM-3: a user's status, dates and (optionally) username.
+pub async fn update_login(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    status: UserStatus,
+    start_at: Option<i64>,
+    end_at: Option<i64>,
+    username: Option<&str>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE users SET status = $1, start_at = $2, end_at = $3, username = COALESCE($4, username), \
+           lower_username = COALESCE($5, lower_username), updated_at = $6 WHERE id = $7",
+    )
+    .bind(status.to_string())
+    .bind(start_at)
+    .bind(end_at)
+    .bind(username)
+    .bind(username.map(str::to_lowercase))
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -190,3 +190,34 @@ pub async fn set_organization_phone(
     }
     Ok(())
 }
+
+/// ADM-3: an administrator sets the person's primary phone (a business number when new);
+/// `None` leaves the person's phones as they are (their own phone book keeps them, PRO-2).
+pub async fn set_person_phone(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    phone: Option<&crate::domain::Phone>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let Some(phone) = phone else { return Ok(()) };
+    let updated = sqlx::query("UPDATE phones SET number = $1, digits = $2 WHERE person_id = $3 AND is_primary = 1")
+        .bind(phone.as_str())
+        .bind(phone.digits())
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    if updated.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO phones (id, person_id, organization_id, number, digits, kind, is_primary, created_at) \
+             VALUES ($1, $2, NULL, $3, $4, 'business', 1, $5)",
+        )
+        .bind(new_id())
+        .bind(person_id)
+        .bind(phone.as_str())
+        .bind(phone.digits())
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

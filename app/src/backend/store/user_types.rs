@@ -94,3 +94,10 @@ pub async fn short_name(conn: &mut AnyConnection, user_type_id: &str) -> Result<
         .await?;
     Ok(row.map(|(n,)| n))
 }
+
+/// Every user type in display order (a small table).
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<UserType>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM user_types ORDER BY sort_order, key LIMIT 200");
+    let rows: Vec<UserTypeRow> = sqlx::query_as(&sql).fetch_all(&mut *conn).await?;
+    rows.into_iter().map(UserType::try_from).collect()
+}

@@ -15,11 +15,13 @@ pub struct NewUser<'a> {
     pub contact_id: Option<&'a str>,
     pub username: &'a str,
     pub lower_username: &'a str,
-    pub password_hash: &'a str,
+    /// `None` until the user sets one from an invitation link (ADM-2).
+    pub password_hash: Option<&'a str>,
     pub status: UserStatus,
     pub is_merchant_admin: bool,
     pub must_change_password: bool,
     pub start_at: Option<i64>,
+    pub end_at: Option<i64>,
 }
 
 /// Inserts a user; a username already reserved by someone else is `StoreError::UsernameTaken`.
@@ -28,8 +30,8 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>, now_ms: i64) -
     sqlx::query(
         "INSERT INTO users (id, person_id, user_type_id, organization_id, contact_id, username, lower_username, \
            password_hash, status, released_at, is_merchant_admin, must_change_password, password_changed_at, \
-           start_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $12, $12)",
+           start_at, end_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $12, $12)",
     )
     .bind(&id)
     .bind(user.person_id)
@@ -44,6 +46,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>, now_ms: i64) -
     .bind(super::flag(user.must_change_password))
     .bind(now_ms)
     .bind(user.start_at)
+    .bind(user.end_at)
     .execute(&mut *conn)
     .await
     .map_err(StoreError::from)?;
@@ -278,6 +281,22 @@ pub async fn reject_and_release(conn: &mut AnyConnection, user_id: &str, now_ms:
         .bind(now_ms)
         .bind(user_id)
         .bind(UserStatus::Rejected.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// ADM-2: the login of a user created by a primary user is approved at once.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    status: UserStatus,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status.to_string())
+        .bind(now_ms)
+        .bind(user_id)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -5,11 +5,13 @@
 //! Shared here: finding the person a page is about ([`subject`]) and the guard rail every
 //! change of access passes before it commits ([`keeps_an_administrator`]).
 
+pub mod contacts;
+
 use sqlx::AnyConnection;
 
 use crate::backend::authz::CompanyAdmin;
 use crate::backend::error::ServiceError;
-use crate::backend::store::contacts::{self, Subject};
+use crate::backend::store::contacts::{self as contact_store, Subject};
 use crate::domain::{ConflictCode, Permission};
 
 /// The caller must hold `permission` (the capability was made for another one, or the page
@@ -29,7 +31,7 @@ pub async fn subject(
     admin: &CompanyAdmin,
     contact_id: &str,
 ) -> Result<Subject, ServiceError> {
-    contacts::subject(conn, admin.organization_id(), contact_id).await?.ok_or(ServiceError::NotFound)
+    contact_store::subject(conn, admin.organization_id(), contact_id).await?.ok_or(ServiceError::NotFound)
 }
 
 /// The guard rail of ADM-4, ADM-3 and ADM-7 for changes of someone else's access: refuses the
@@ -48,7 +50,7 @@ pub async fn keeps_an_administrator(
     organization_id: &str,
     now_ms: i64,
 ) -> Result<(), ServiceError> {
-    if contacts::active_administrators(conn, organization_id, now_ms).await? > 0 {
+    if contact_store::active_administrators(conn, organization_id, now_ms).await? > 0 {
         Ok(())
     } else {
         Err(ServiceError::Conflict(ConflictCode::LastAdministrator))

@@ -108,11 +108,12 @@ pub(super) async fn add_user(
         contact_id: who.contact_id,
         username: r.username.as_str(),
         lower_username: &lower,
-        password_hash: hash,
+        password_hash: Some(hash),
         status,
         is_merchant_admin: false,
         must_change_password: false,
         start_at: (!needs_approval).then_some(now),
+        end_at: None,
     };
     let user_id = users::insert(conn, &new_user, now).await.map_err(username_taken)?;
     let opt_in = if r.marketing_opt_in { "opted_in" } else { "opted_out" };
