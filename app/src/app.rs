@@ -7,6 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::api::auth::current_user::current_user;
 use crate::ui::components::ScopeSwitch;
+use crate::ui::pages::admin::contacts::{ContactPage, ContactsPage, NewContactPage};
 use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
@@ -99,6 +100,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/company/addresses/:id/remove") view=CompanyPage ssr=SsrMode::Async />
                     <Route path=path!("/company/addresses/:id/prefer") view=CompanyPage ssr=SsrMode::Async />
                     <Route path=path!("/company/administrators") view=CompanyAdministratorsPage ssr=SsrMode::Async />
+                    // ADM-1 … ADM-3. A failed plain post of a contact's forms renders its page again.
+                    <Route path=path!("/admin/contacts") view=ContactsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/new") view=NewContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id") view=ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/user") view=ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/invite") view=ContactPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -29,6 +29,7 @@ use crate::forms::form_post;
 use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
+use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::approvals::decide::{ApproveRequest, RejectRequest};
 use app::api::auth::change_password::ChangePassword;
 use app::api::auth::forgot::Forgot;
@@ -206,6 +207,11 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/company/addresses/{id}", form_post::<EditAddress>(&[("book", "Company")]))
         .route("/company/addresses/{id}/remove", form_post::<RemoveAddress>(&[("book", "Company")]))
         .route("/company/addresses/{id}/prefer", form_post::<PreferAddress>(&[("book", "Company")]))
+        // ADM-2, ADM-3: contacts and their logins.
+        .route("/admin/contacts/new", form_post::<CreateContact>(&[]))
+        .route("/admin/contacts/{id}", form_post::<SaveContact>(&[]))
+        .route("/admin/contacts/{id}/user", form_post::<RegisterContactUser>(&[]))
+        .route("/admin/contacts/{id}/invite", form_post::<SendContactInvitation>(&[]))
         .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
         .with_state(options.clone());

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{ContactHeading, CONTACTS};
+use super::ContactHeading;
+#[cfg(feature = "ssr")]
+use super::CONTACTS;
 use crate::api::error::AppError;
 use crate::domain::admin_contact::{ContactDetailsForm, ContactForm, LoginForm};
 

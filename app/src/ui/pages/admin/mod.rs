@@ -1,0 +1,3 @@
+//! Company administration by primary users (SPEC §7).
+
+pub mod contacts;
