@@ -104,6 +104,10 @@ async fn assign_accounts(
             }
         }
     }
+    // ADM-2: a user created by a primary user has the account chosen then; approval keeps it.
+    if chosen.is_empty() && !accounts::assigned_to(conn, &request.user_id).await?.is_empty() {
+        return Ok(());
+    }
     if chosen.is_empty() {
         if let Some(primary) = company_accounts.iter().find(|a| a.is_company_primary).or(company_accounts.first()) {
             chosen.push(primary);
