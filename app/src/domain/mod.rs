@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod address;
+pub mod admin_role;
 pub mod approval;
 pub mod checkbox;
 pub mod company;
@@ -27,6 +28,7 @@ pub mod username;
 pub mod vocabulary;
 
 pub use access::{Access, AccessFacts};
+pub use admin_role::{permission_label, permission_list, RoleDefinition, RoleForm};
 pub use address::{AddressEntry, AddressForm, AddressUsage, PostalAddress};
 pub use approval::{DecisionForm, DecisionInput};
 pub use company::{CompanyDetails, CompanyForm};
