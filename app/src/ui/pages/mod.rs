@@ -1,6 +1,7 @@
 //! One module per page or flow.
 
 pub mod accounts;
+pub mod admin;
 pub mod approvals;
 pub mod company;
 pub mod forgot;

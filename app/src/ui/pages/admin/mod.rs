@@ -1,0 +1,4 @@
+//! Company administration by primary users (SPEC §7): one module per area.
+
+pub mod access;
+pub mod roles;
