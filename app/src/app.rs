@@ -7,9 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::api::auth::current_user::current_user;
 use crate::ui::components::ScopeSwitch;
-use crate::ui::pages::admin::access::{
-    ContactAccountsPage, ContactRolesPage, ContactSitesPage, RemoveAccountPage,
-};
+use crate::ui::pages::admin::access::{ContactAccountsPage, ContactRolesPage, ContactSitesPage, RemoveAccountPage};
 use crate::ui::pages::admin::roles::{DeleteRolePage, EditRolePage, NewRolePage, RoleManagementPage};
 use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,

@@ -13,11 +13,12 @@ use app::domain::{ConflictCode, Permission};
 use app::testing::{
     accounts_of, audit_actions, colleague, company, company_account, company_admin, contact_of, count_rows,
     custom_role_of, for_each_database, limited_admin, menu_links_to, migrated_state, one, roles_of,
-    second_primary_user, site, sites_of, T0, BUSINESS_USER_ROLE, PRIMARY_USER_ROLE,
+    second_primary_user, site, sites_of, BUSINESS_USER_ROLE, PRIMARY_USER_ROLE, T0,
 };
 use strum::IntoEnumIterator;
 
-const ADMIN_PERMISSIONS: [Permission; 3] = [Permission::ManageContacts, Permission::AssignRoles, Permission::PendingApprovals];
+const ADMIN_PERMISSIONS: [Permission; 3] =
+    [Permission::ManageContacts, Permission::AssignRoles, Permission::PendingApprovals];
 
 /// Row counts of everything the tabs change.
 async fn access_counts(state: &app::backend::AppState) -> Vec<i64> {

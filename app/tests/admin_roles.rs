@@ -12,7 +12,7 @@ use app::backend::{AppState, TestClock};
 use app::domain::{message_for, Permission, RoleDefinition, RoleForm};
 use app::testing::{
     audit_actions, colleague, company, company_admin, contact_of, count_rows, custom_role_of, for_each_database,
-    limited_admin, menu_links_to, migrated_state, one, roles_of, T0, BUSINESS_USER_ROLE, PRIMARY_USER_ROLE,
+    limited_admin, menu_links_to, migrated_state, one, roles_of, BUSINESS_USER_ROLE, PRIMARY_USER_ROLE, T0,
 };
 
 fn form(name: &str, permissions: &[Permission]) -> RoleForm {
@@ -78,11 +78,7 @@ async fn a_custom_role_is_created_edited_and_deleted_and_its_holders_follow_on_t
         assert_eq!(delete_role(&state, &pat, &id).await.unwrap(), "Order desk", "[{label}]");
         assert!(!menu_links_to(&state, &ann, "/admin/approvals").await, "[{label}] gone with the role");
         assert_eq!(roles_of(&state, &ann).await, [BUSINESS_USER_ROLE], "[{label}] its grants went too");
-        assert_eq!(
-            audit_actions(&state, &id).await,
-            ["role.created", "role.deleted", "role.updated"],
-            "[{label}]"
-        );
+        assert_eq!(audit_actions(&state, &id).await, ["role.created", "role.deleted", "role.updated"], "[{label}]");
         let before = one(&state, "SELECT before_value FROM audit_log WHERE action = 'role.updated'", &[]).await;
         let after = one(&state, "SELECT after_value FROM audit_log WHERE action = 'role.updated'", &[]).await;
         assert!(!before.contains("PENDING_APPROVALS") && after.contains("PENDING_APPROVALS"), "[{label}]");
@@ -164,11 +160,7 @@ async fn no_permission_beyond_the_authors_and_no_seeded_or_foreign_role_is_chang
             }
         }
         assert_eq!(role_counts(&state).await, before, "[{label}] nothing changed");
-        assert_eq!(
-            one(&state, "SELECT name FROM roles WHERE id = $1", &[&theirs]).await,
-            "Globex desk",
-            "[{label}]"
-        );
+        assert_eq!(one(&state, "SELECT name FROM roles WHERE id = $1", &[&theirs]).await, "Globex desk", "[{label}]");
 
         // A business user holds no MANAGE_ROLES.
         let ann = colleague(&state, &acme, "ann.lee", None).await;

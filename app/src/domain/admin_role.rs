@@ -72,11 +72,7 @@ impl RoleForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(RoleDefinition {
-            name,
-            description: (!description.is_empty()).then(|| description.to_owned()),
-            permissions,
-        })
+        Ok(RoleDefinition { name, description: (!description.is_empty()).then(|| description.to_owned()), permissions })
     }
 
     /// The form showing a stored role.

@@ -28,8 +28,8 @@ pub mod username;
 pub mod vocabulary;
 
 pub use access::{Access, AccessFacts};
-pub use admin_role::{permission_label, permission_list, RoleDefinition, RoleForm};
 pub use address::{AddressEntry, AddressForm, AddressUsage, PostalAddress};
+pub use admin_role::{permission_label, permission_list, RoleDefinition, RoleForm};
 pub use approval::{DecisionForm, DecisionInput};
 pub use company::{CompanyDetails, CompanyForm};
 pub use company_profile::{CompanyProfile, CompanyProfileForm};

@@ -17,7 +17,11 @@ pub async fn contact_of(state: &AppState, user_id: &str) -> String {
 }
 
 /// The `CompanyAdmin` capability of `user_id` for `permission`, as a server function makes it.
-pub async fn company_admin(state: &AppState, user_id: &str, permission: Permission) -> Result<CompanyAdmin, ServiceError> {
+pub async fn company_admin(
+    state: &AppState,
+    user_id: &str,
+    permission: Permission,
+) -> Result<CompanyAdmin, ServiceError> {
     caller(state, user_id).await?.company_admin(permission)
 }
 
@@ -109,4 +113,10 @@ pub async fn audit_actions(state: &AppState, subject_id: &str) -> Vec<String> {
 pub async fn menu_links_to(state: &AppState, user_id: &str, href: &str) -> bool {
     let caller = caller(state, user_id).await.expect("caller");
     crate::backend::authz::menu(&caller).iter().any(|item| item.href == href)
+}
+
+/// Every permission of SPEC §7 (what the Primary User role holds).
+pub fn every_permission() -> Vec<Permission> {
+    use strum::IntoEnumIterator;
+    Permission::iter().collect()
 }

@@ -48,7 +48,9 @@ async fn roles_where(
     filter: &str,
     bind: &str,
 ) -> Result<Vec<RoleRecord>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM {from} WHERE {filter} ORDER BY r.is_seeded DESC, lower(r.name), r.id LIMIT {MAX_LISTED}");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {from} WHERE {filter} ORDER BY r.is_seeded DESC, lower(r.name), r.id LIMIT {MAX_LISTED}"
+    );
     let rows: Vec<RoleRow> = sqlx::query_as(&sql).bind(bind).fetch_all(&mut *conn).await?;
     let sql = format!(
         "SELECT rp.role_id, rp.permission_code FROM {from} JOIN role_permissions rp ON rp.role_id = r.id \
@@ -82,8 +84,13 @@ async fn roles_where(
 /// The roles a company's administrators work with: the seeded roles (read-only) and the
 /// company's own custom roles — seeded first, then by name.
 pub async fn of_company(conn: &mut AnyConnection, organization_id: &str) -> Result<Vec<RoleRecord>, StoreError> {
-    roles_where(conn, "roles r", "((r.is_seeded = 1 AND r.organization_id IS NULL) OR r.organization_id = $1)", organization_id)
-        .await
+    roles_where(
+        conn,
+        "roles r",
+        "((r.is_seeded = 1 AND r.organization_id IS NULL) OR r.organization_id = $1)",
+        organization_id,
+    )
+    .await
 }
 
 /// Every role `user_id` has been granted (whatever its dates or owner).
@@ -125,7 +132,11 @@ pub async fn holders(conn: &mut AnyConnection, role_id: &str) -> Result<i64, Sto
     Ok(n)
 }
 
-async fn set_permissions(conn: &mut AnyConnection, role_id: &str, permissions: &[Permission]) -> Result<(), StoreError> {
+async fn set_permissions(
+    conn: &mut AnyConnection,
+    role_id: &str,
+    permissions: &[Permission],
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM role_permissions WHERE role_id = $1").bind(role_id).execute(&mut *conn).await?;
     for p in permissions {
         sqlx::query("INSERT INTO role_permissions (role_id, permission_code) VALUES ($1, $2)")

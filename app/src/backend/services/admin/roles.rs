@@ -103,7 +103,11 @@ async fn audit_role(
 
 /// A new custom role of the administrator's company; its id. A name the company already uses
 /// (in any case) is an error on the name.
-pub async fn create_role(state: &AppState, admin: &CompanyAdmin, role: &RoleDefinition) -> Result<String, ServiceError> {
+pub async fn create_role(
+    state: &AppState,
+    admin: &CompanyAdmin,
+    role: &RoleDefinition,
+) -> Result<String, ServiceError> {
     require(admin, Permission::ManageRoles)?;
     check_within(admin, role)?;
     let now = state.now_ms();

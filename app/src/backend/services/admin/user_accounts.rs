@@ -102,11 +102,8 @@ pub async fn remove_account(
     let (number, _) =
         accounts::of_organization(&mut tx, organization_id, account_id).await?.ok_or(ServiceError::NotFound)?;
     let was_primary = accounts::unassign(&mut tx, &user.id, account_id).await?.ok_or(ServiceError::NotFound)?;
-    let new_primary = if was_primary {
-        accounts::promote_next_primary(&mut tx, &user.id, organization_id).await?
-    } else {
-        None
-    };
+    let new_primary =
+        if was_primary { accounts::promote_next_primary(&mut tx, &user.id, organization_id).await? } else { None };
     let before = json!({ "account_id": account_id, "account_number": number, "primary": was_primary });
     let after = json!({ "new_primary_account_id": new_primary });
     audit_change(&mut tx, admin, "user.account_removed", &user, Some(before), Some(after), now).await?;

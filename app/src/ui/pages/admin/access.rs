@@ -103,12 +103,7 @@ pub fn ContactRolesPage() -> impl IntoView {
 
 /// Roles with their permissions; `act` makes the row's button where the flag allows it.
 #[component]
-fn RoleTable<A, V>(
-    caption: &'static str,
-    roles: Vec<(RoleView, bool)>,
-    missing: &'static str,
-    act: A,
-) -> impl IntoView
+fn RoleTable<A, V>(caption: &'static str, roles: Vec<(RoleView, bool)>, missing: &'static str, act: A) -> impl IntoView
 where
     A: Fn(&RoleView) -> V + 'static,
     V: IntoView + 'static,
@@ -297,7 +292,12 @@ fn AssignedAccounts(contact: String, list: Vec<AccountView>) -> impl IntoView {
 }
 
 #[component]
-fn AssignableAccounts(contact: String, list: Vec<AccountView>, state: FormState, version: RwSignal<u32>) -> impl IntoView {
+fn AssignableAccounts(
+    contact: String,
+    list: Vec<AccountView>,
+    state: FormState,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="data">

@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::admin::roles::{
-    create_role, delete_role, notice_text, role_deletion, role_editor, role_management, update_role,
-    RoleDeletionInfo, RoleEditorInfo,
+    create_role, delete_role, notice_text, role_deletion, role_editor, role_management, update_role, RoleDeletionInfo,
+    RoleEditorInfo,
 };
 use crate::api::admin::user_roles::RoleView;
 use crate::api::admin::ROLES;
