@@ -248,14 +248,14 @@ async fn sites_are_assigned_and_removed_and_a_granted_role_brings_its_sites() {
             "[{label}] the active sites by name"
         );
         assign_site(&state, &pat, &ann_contact, &outlet).await.expect("assigned");
-        assert_eq!(sites_of(&state, &ann).await, [outlet.clone()], "[{label}]");
+        assert_eq!(sites_of(&state, &ann).await, std::slice::from_ref(&outlet), "[{label}]");
         grant_role(&state, &pat, &ann_contact, &buyers).await.expect("granted");
         let mut both = vec![outlet.clone(), bulk.clone()];
         both.sort();
         assert_eq!(sites_of(&state, &ann).await, both, "[{label}] the role brought its site");
         remove_site(&state, &pat, &ann_contact, &bulk).await.expect("removed");
         remove_site(&state, &pat, &ann_contact, &bulk).await.expect("removing again changes nothing");
-        assert_eq!(sites_of(&state, &ann).await, [outlet.clone()], "[{label}]");
+        assert_eq!(sites_of(&state, &ann).await, std::slice::from_ref(&outlet), "[{label}]");
         let closed = one(&state, "SELECT id FROM sites WHERE name = 'Closed'", &[]).await;
         let refused = assign_site(&state, &pat, &ann_contact, &closed).await;
         assert!(matches!(refused, Err(ServiceError::NotFound)), "[{label}] an inactive site");

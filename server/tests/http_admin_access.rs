@@ -186,7 +186,7 @@ async fn sites_and_accounts_change_by_plain_posts_and_the_last_account_is_remove
         assert!(page(&app, &pat, &sites).await.1.contains("aria-label=\"Assign Outlet\""), "[{label}]");
         let assigned = post(&app, &pat, &format!("{sites}/{outlet}/assign"), &[]).await;
         assert_eq!(location(&assigned), format!("{sites}?notice=site_assigned"), "[{label}]");
-        assert_eq!(sites_of(&app.state, &ann).await, [outlet.clone()], "[{label}]");
+        assert_eq!(sites_of(&app.state, &ann).await, std::slice::from_ref(&outlet), "[{label}]");
         let removed = post(&app, &pat, &format!("{sites}/{outlet}/remove"), &[]).await;
         assert_eq!(location(&removed), format!("{sites}?notice=site_removed"), "[{label}]");
         assert!(sites_of(&app.state, &ann).await.is_empty(), "[{label}]");

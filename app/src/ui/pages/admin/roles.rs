@@ -87,7 +87,7 @@ pub fn RoleManagementPage() -> impl IntoView {
                                             <tr>
                                                 <td>{role.name}</td>
                                                 <td>{role.description.unwrap_or_default()}</td>
-                                                <td>{permission_list(&role.permissions)}</td>
+                                                <td class="permissions">{permission_list(&role.permissions)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -108,7 +108,7 @@ fn RoleRow(role: RoleView, actions: AnyView) -> impl IntoView {
         <tr>
             <td>{role.name}</td>
             <td>{role.description.unwrap_or_default()}</td>
-            <td>{permission_list(&role.permissions)}</td>
+            <td class="permissions">{permission_list(&role.permissions)}</td>
             <td class="actions">{actions}</td>
         </tr>
     }
