@@ -7,7 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::api::auth::current_user::current_user;
 use crate::ui::components::ScopeSwitch;
+use crate::ui::pages::admin::access::{ContactAccountsPage, ContactRolesPage, ContactSitesPage, RemoveAccountPage};
 use crate::ui::pages::admin::contacts::{ContactPage, ContactsPage, NewContactPage};
+use crate::ui::pages::admin::roles::{DeleteRolePage, EditRolePage, NewRolePage, RoleManagementPage};
 use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
@@ -106,6 +108,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/contacts/:id") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/contacts/:id/user") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/contacts/:id/invite") view=ContactPage ssr=SsrMode::Async />
+                    // ADM-4 … ADM-6: a contact's access tabs. A failed plain post of a row action renders its tab again.
+                    <Route path=path!("/admin/contacts/:id/roles") view=ContactRolesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/roles/:role_id/grant") view=ContactRolesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/roles/:role_id/revoke") view=ContactRolesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/sites") view=ContactSitesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/sites/:site_id/assign") view=ContactSitesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/sites/:site_id/remove") view=ContactSitesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/accounts") view=ContactAccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/accounts/:account_id/assign") view=ContactAccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/contacts/:id/accounts/:account_id/remove") view=RemoveAccountPage ssr=SsrMode::Async />
+                    // ADM-7.
+                    <Route path=path!("/admin/roles") view=RoleManagementPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/roles/new") view=NewRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/roles/:id") view=EditRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/roles/:id/delete") view=DeleteRolePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -30,6 +30,10 @@ use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id
 use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
+use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
+use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
+use app::api::admin::user_roles::{GrantRole, RevokeRole};
+use app::api::admin::user_sites::{AssignSite, RemoveSite};
 use app::api::approvals::decide::{ApproveRequest, RejectRequest};
 use app::api::auth::change_password::ChangePassword;
 use app::api::auth::forgot::Forgot;
@@ -212,6 +216,15 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/contacts/{id}", form_post::<SaveContact>(&[]))
         .route("/admin/contacts/{id}/user", form_post::<RegisterContactUser>(&[]))
         .route("/admin/contacts/{id}/invite", form_post::<SendContactInvitation>(&[]))
+        .route("/admin/contacts/{id}/roles/{role_id}/grant", form_post::<GrantRole>(&[]))
+        .route("/admin/contacts/{id}/roles/{role_id}/revoke", form_post::<RevokeRole>(&[]))
+        .route("/admin/contacts/{id}/sites/{site_id}/assign", form_post::<AssignSite>(&[]))
+        .route("/admin/contacts/{id}/sites/{site_id}/remove", form_post::<RemoveSite>(&[]))
+        .route("/admin/contacts/{id}/accounts/{account_id}/assign", form_post::<AssignAccount>(&[]))
+        .route("/admin/contacts/{id}/accounts/{account_id}/remove", form_post::<RemoveAccount>(&[]))
+        .route("/admin/roles/new", form_post::<CreateRole>(&[]))
+        .route("/admin/roles/{id}", form_post::<UpdateRole>(&[]))
+        .route("/admin/roles/{id}/delete", form_post::<DeleteRole>(&[]))
         .leptos_routes_with_context(&options, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
         .with_state(options.clone());

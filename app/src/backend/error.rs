@@ -16,6 +16,8 @@ pub enum Unique {
     PreferredAddress,
     /// PRO-2: one primary phone per owner.
     PrimaryPhone,
+    /// ADM-7: a company's custom role names are unique within it, case-insensitively.
+    RoleName,
     /// Any other unique constraint (a bug or a race the caller did not expect).
     Other,
 }
@@ -36,6 +38,8 @@ impl Unique {
             || names("phones_one_primary_of_organization", "phones.organization_id")
         {
             Self::PrimaryPhone
+        } else if names("roles_custom_name", "roles_custom_name") {
+            Self::RoleName
         } else {
             Self::Other
         }

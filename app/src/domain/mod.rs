@@ -3,6 +3,7 @@
 pub mod access;
 pub mod address;
 pub mod admin_contact;
+pub mod admin_role;
 pub mod approval;
 pub mod checkbox;
 pub mod company;
@@ -29,6 +30,7 @@ pub mod vocabulary;
 
 pub use access::{Access, AccessFacts};
 pub use address::{AddressEntry, AddressForm, AddressUsage, PostalAddress};
+pub use admin_role::{permission_label, permission_list, RoleDefinition, RoleForm};
 pub use approval::{DecisionForm, DecisionInput};
 pub use company::{CompanyDetails, CompanyForm};
 pub use company_profile::{CompanyProfile, CompanyProfileForm};

@@ -11,11 +11,13 @@
 //! .await;
 //! ```
 
+mod access;
 mod adapters;
 mod databases;
 mod fixtures;
 mod profile;
 
+pub use access::*;
 pub use adapters::*;
 pub use databases::*;
 pub use fixtures::*;

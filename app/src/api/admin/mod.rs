@@ -6,6 +6,13 @@ pub mod contacts;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod access;
+pub mod roles;
+pub mod user_accounts;
+pub mod user_roles;
+pub mod user_sites;
+
 pub const CONTACTS: &str = "/admin/contacts";
 pub const ROLES: &str = "/admin/roles";
 

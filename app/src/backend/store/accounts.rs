@@ -216,3 +216,119 @@ pub async fn set_primary_assignment(
     sqlx::query(&sql).bind(user_id).bind(account_id).bind(owner_id).execute(&mut *conn).await?;
     Ok(())
 }
+
+/// One of a user's accounts on the Accounts tab (ADM-6): of the administrator's organization
+/// only, whatever other customers the user may also work for (PRO-7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserAccount {
+    pub id: String,
+    pub account_number: String,
+    pub is_primary: bool,
+    pub status: RecordStatus,
+}
+
+/// The accounts of `organization_id` assigned to `user_id`: the primary first, then in the
+/// order they were assigned.
+pub async fn assigned_in_organization(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    organization_id: &str,
+) -> Result<Vec<UserAccount>, StoreError> {
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.account_number, aa.is_primary, a.status FROM account_assignments aa \
+         JOIN accounts a ON a.id = aa.account_id \
+         WHERE aa.user_id = $1 AND a.organization_id = $2 \
+         ORDER BY aa.is_primary DESC, aa.created_at, a.account_number LIMIT 200",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, account_number, primary, status)| {
+            Ok(UserAccount {
+                id,
+                account_number,
+                is_primary: primary != 0,
+                status: parse_stored("account status", &status)?,
+            })
+        })
+        .collect()
+}
+
+/// The active accounts of `organization_id` not assigned to `user_id` (ADM-6, REJ-4).
+pub async fn assignable_to(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    organization_id: &str,
+) -> Result<Vec<CompanyAccount>, StoreError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT a.id, a.account_number, a.is_company_primary FROM accounts a \
+         WHERE a.organization_id = $1 AND a.status = $2 \
+           AND NOT EXISTS (SELECT 1 FROM account_assignments aa WHERE aa.user_id = $3 AND aa.account_id = a.id) \
+         ORDER BY a.is_company_primary DESC, a.account_number LIMIT 200",
+    )
+    .bind(organization_id)
+    .bind(RecordStatus::Active.to_string())
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, account_number, primary)| CompanyAccount { id, account_number, is_company_primary: primary != 0 })
+        .collect())
+}
+
+/// The account `account_id` if `organization_id` owns it: (number, status).
+pub async fn of_organization(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    account_id: &str,
+) -> Result<Option<(String, RecordStatus)>, StoreError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT account_number, status FROM accounts WHERE id = $1 AND organization_id = $2")
+            .bind(account_id)
+            .bind(organization_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(|(number, status)| Ok((number, parse_stored("account status", &status)?))).transpose()
+}
+
+/// Takes the assignment away; `Some(was_primary)` when there was one.
+pub async fn unassign(conn: &mut AnyConnection, user_id: &str, account_id: &str) -> Result<Option<bool>, StoreError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT is_primary FROM account_assignments WHERE user_id = $1 AND account_id = $2")
+            .bind(user_id)
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((primary,)) = row else { return Ok(None) };
+    sqlx::query("DELETE FROM account_assignments WHERE user_id = $1 AND account_id = $2")
+        .bind(user_id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some(primary != 0))
+}
+
+/// PRO-3 after a removal of the primary: the first remaining active account of
+/// `organization_id` (in the order assigned) becomes the user's primary; its id, if any.
+pub async fn promote_next_primary(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    organization_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let next: Option<(String,)> = sqlx::query_as(
+        "SELECT a.id FROM account_assignments aa JOIN accounts a ON a.id = aa.account_id \
+         WHERE aa.user_id = $1 AND a.organization_id = $2 AND a.status = $3 \
+         ORDER BY aa.created_at, a.account_number LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(RecordStatus::Active.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((account_id,)) = next else { return Ok(None) };
+    set_primary_assignment(conn, user_id, Owner::Organization(organization_id), &account_id).await?;
+    Ok(Some(account_id))
+}

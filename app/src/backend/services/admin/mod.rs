@@ -5,7 +5,12 @@
 //! Shared here: finding the person a page is about ([`subject`]) and the guard rail every
 //! change of access passes before it commits ([`keeps_an_administrator`]).
 
+pub mod access;
 pub mod contacts;
+pub mod roles;
+pub mod user_accounts;
+pub mod user_roles;
+pub mod user_sites;
 
 use sqlx::AnyConnection;
 
