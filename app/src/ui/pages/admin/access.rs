@@ -127,7 +127,7 @@ where
                             <tr>
                                 <td>{role.name.clone()}</td>
                                 <td>{role.description.clone().unwrap_or_default()}</td>
-                                <td class="permissions">{permission_list(&role.permissions)}</td>
+                                <td class="permissions"><span>{permission_list(&role.permissions)}</span></td>
                                 <td class="actions">{button}</td>
                             </tr>
                         }

@@ -87,7 +87,7 @@ pub fn RoleManagementPage() -> impl IntoView {
                                             <tr>
                                                 <td>{role.name}</td>
                                                 <td>{role.description.unwrap_or_default()}</td>
-                                                <td class="permissions">{permission_list(&role.permissions)}</td>
+                                                <td class="permissions"><span>{permission_list(&role.permissions)}</span></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -108,7 +108,7 @@ fn RoleRow(role: RoleView, actions: AnyView) -> impl IntoView {
         <tr>
             <td>{role.name}</td>
             <td>{role.description.unwrap_or_default()}</td>
-            <td class="permissions">{permission_list(&role.permissions)}</td>
+            <td class="permissions"><span>{permission_list(&role.permissions)}</span></td>
             <td class="actions">{actions}</td>
         </tr>
     }
