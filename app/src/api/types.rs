@@ -98,7 +98,7 @@ impl FormSubmission {
 
 /// Fields never echoed back to the page.
 pub const SECRET_FIELDS: &[&str] =
-    &["password", "password_confirm", "current_password", "new_password", "new_password_confirm"];
+    &["password", "password_confirm", "current_password", "new_password", "new_password_confirm", "temporary_password"];
 
 pub fn without_secrets(mut values: HashMap<String, String>) -> HashMap<String, String> {
     values.retain(|k, _| !SECRET_FIELDS.contains(&k.as_str()));
