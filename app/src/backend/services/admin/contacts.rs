@@ -26,9 +26,7 @@ use crate::backend::store::{approvers, audit, login_help, organizations, roles, 
 use crate::domain::admin_contact::{
     ContactDetails, Day, DetailsChange, NewContact, NewLogin, CHOOSE_AN_ACCOUNT, CHOOSE_A_USER_TYPE,
 };
-use crate::domain::{
-    ContactKind, Decision, FieldError, Language, Permission, RecordStatus, RequestKind, UserStatus, UserTypeKind,
-};
+use crate::domain::{ContactKind, Decision, Language, Permission, RecordStatus, RequestKind, UserStatus, UserTypeKind};
 
 /// ADM-1: rows per page.
 pub const PAGE_SIZE: i64 = 25;
@@ -459,18 +457,27 @@ pub async fn update_contact(
     let subject = subject(&mut tx, admin, contact_id).await?;
     let before_row = store::details(&mut tx, &subject.contact_id).await?.ok_or(ServiceError::NotFound)?;
     let d = &change.details;
-    let access_changes = match (&subject.user, &change.login) {
+    // The login as it will be: a pending login stays pending (approval decides it, not this form).
+    let next_login = match (&subject.user, &change.login) {
         (Some(user), Some(login)) => {
-            let status = if login.active { UserStatus::Active } else { UserStatus::Inactive };
+            let status = match (user.status, login.active) {
+                (UserStatus::Active | UserStatus::Inactive, true) => UserStatus::Active,
+                (UserStatus::Active | UserStatus::Inactive, false) => UserStatus::Inactive,
+                (other, _) => other,
+            };
             let start = login.start.map(Day::start_ms).or(user.start_at);
             let end = login.end.map(Day::end_ms);
-            (user.status != status && matches!(user.status, UserStatus::Active | UserStatus::Inactive))
+            Some((user, login, status, start, end))
+        }
+        _ => None,
+    };
+    let access_changes = d.status != subject.contact_status
+        || next_login.is_some_and(|(user, login, status, start, end)| {
+            status != user.status
                 || start != user.start_at
                 || end != user.end_at
                 || login.username.as_ref().is_some_and(|u| u.as_str() != user.username)
-        }
-        _ => false,
-    } || d.status != subject.contact_status;
+        });
     if access_changes {
         not_the_caller(admin, &subject)?;
     }
@@ -492,18 +499,10 @@ pub async fn update_contact(
         .await?;
     }
     let mut ends_sessions = d.status == RecordStatus::Inactive;
-    if let (Some(user), Some(login)) = (&subject.user, &change.login) {
+    if let Some((user, login, status, start, end)) = next_login {
         if login.username.is_some() && !may_manage_users(admin, &settings) {
             return Err(ServiceError::Forbidden);
         }
-        // A pending login stays pending: approval decides it (APR), not this form.
-        let status = match (user.status, login.active) {
-            (UserStatus::Active | UserStatus::Inactive, true) => UserStatus::Active,
-            (UserStatus::Active | UserStatus::Inactive, false) => UserStatus::Inactive,
-            (other, _) => other,
-        };
-        let start = login.start.map(Day::start_ms).or(user.start_at);
-        let end = login.end.map(Day::end_ms);
         let username = login.username.as_ref().map(|u| u.as_str());
         store::update_login(&mut tx, &user.id, status, start, end, username, now).await.map_err(|e| match e {
             StoreError::Duplicate(Unique::Username) => ServiceError::field("username", USERNAME_TAKEN),
@@ -596,12 +595,4 @@ async fn log(
     };
     audit::append(conn, &entry, now).await?;
     Ok(())
-}
-
-/// Field errors of a use case, for callers that collect them (tests).
-pub fn field_errors(err: &ServiceError) -> Vec<FieldError> {
-    match err {
-        ServiceError::Validation(errors) => errors.clone(),
-        _ => Vec::new(),
-    }
 }
