@@ -14,6 +14,7 @@ use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
+use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::company::{
     CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
 };
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/approvals") view=CompanyApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/approve") view=CompanyApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/reject") view=CompanyRejectPage ssr=SsrMode::Async />
+                    <Route path=path!("/console") view=ConsoleHomePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />

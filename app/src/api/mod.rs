@@ -7,6 +7,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod capability;
 pub mod company;
+pub mod console;
 pub mod error;
 pub mod profile;
 pub mod register;

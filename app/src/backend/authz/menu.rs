@@ -66,7 +66,8 @@ const MENU: &[MenuItem] = &[
         href: "/company/administrators",
         rule: Rule::BusinessHolding(Permission::OrgAdministrators),
     },
-    MenuItem { label: "Console: approvals", href: "/console/approvals", rule: Rule::MerchantAdmin },
+    // CON: the console has its own menu (`api::console::CONSOLE_SECTIONS`) on every page.
+    MenuItem { label: "Console", href: "/console", rule: Rule::MerchantAdmin },
 ];
 
 /// The entries `caller` may see; nothing while a password change is pending (LOG-3).

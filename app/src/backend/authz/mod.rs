@@ -309,6 +309,27 @@ impl MerchantAdmin {
     }
 }
 
+/// Whoever runs the merchant's operations on users and organizations (CON-3, API-3): a merchant
+/// admin in the console, or an integration user of the JSON API, limited to its sales groups
+/// (API-2). The use cases take this, so both paths run the same code and audit the right actor.
+pub trait Operator: Send + Sync {
+    /// The actor written to the audit log (CON-5, API-6).
+    fn actor(&self) -> crate::backend::store::audit::Actor<'_>;
+    /// Whether the operator may see and change what belongs to `organization_id` (`None`: an
+    /// individual, reachable by every operator). A record out of reach is answered as not found.
+    fn reaches(&self, organization_id: Option<&str>) -> bool;
+}
+
+impl Operator for MerchantAdmin {
+    fn actor(&self) -> crate::backend::store::audit::Actor<'_> {
+        crate::backend::store::audit::Actor::User(&self.user_id)
+    }
+
+    fn reaches(&self, _organization_id: Option<&str>) -> bool {
+        true
+    }
+}
+
 /// Someone who may see and decide requests: a company user holding `PENDING_APPROVALS` or
 /// `PENDING_APPROVALS_GROUP` (APR-3, APR-4), the universal approver (APR-2), or a merchant
 /// admin (APR-8).

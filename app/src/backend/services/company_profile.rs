@@ -80,7 +80,7 @@ pub async fn update_company_profile(
         profile.phone.as_ref().map(|p| p.as_str()),
     );
     let entry = audit::AuditEntry {
-        actor_user_id: Some(admin.user_id()),
+        actor: audit::Actor::User(admin.user_id()),
         action: "organization.profile_updated",
         subject_type: "organization",
         subject_id: organization_id,

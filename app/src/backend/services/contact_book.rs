@@ -52,7 +52,7 @@ impl<'a> AddressBook<'a> {
     async fn audit(self, tx: &mut Tx, action: &str, address_id: &str, now: i64) -> Result<(), StoreError> {
         let AddressBook::Company(admin) = self else { return Ok(()) };
         let entry = audit::AuditEntry {
-            actor_user_id: Some(admin.user_id()),
+            actor: audit::Actor::User(admin.user_id()),
             action,
             subject_type: "organization",
             subject_id: admin.organization_id(),

@@ -233,7 +233,7 @@ async fn record(
     now: i64,
 ) -> Result<(), ServiceError> {
     let entry = audit::AuditEntry {
-        actor_user_id: Some(actor),
+        actor: audit::Actor::User(actor),
         action,
         subject_type: "person",
         subject_id: person_id,

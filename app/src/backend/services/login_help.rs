@@ -104,7 +104,7 @@ pub async fn reset_password(state: &AppState, token: &str, new: Password) -> Res
     // PRO-1: a reset also stops e-mail changes still waiting for confirmation.
     email_confirmations::invalidate_for_user(&mut tx, &user_id, now).await?;
     let entry = audit::AuditEntry {
-        actor_user_id: Some(&user_id),
+        actor: audit::Actor::User(&user_id),
         action: "user.password_reset",
         subject_type: "user",
         subject_id: &user_id,

@@ -6,6 +6,7 @@ pub mod approval_steps;
 pub mod approvals;
 pub mod bootstrap;
 pub mod company_profile;
+pub mod console;
 pub mod contact_book;
 pub mod email_addresses;
 pub mod enrollments;

@@ -48,7 +48,7 @@ pub async fn change_password(
     // change they did not ask for.
     email_confirmations::invalidate_for_user(&mut tx, who.user_id(), now).await?;
     let entry = audit::AuditEntry {
-        actor_user_id: Some(who.user_id()),
+        actor: audit::Actor::User(who.user_id()),
         action: "user.password_changed",
         subject_type: "user",
         subject_id: who.user_id(),

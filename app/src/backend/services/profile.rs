@@ -159,7 +159,7 @@ async fn record(
     now: i64,
 ) -> Result<(), ServiceError> {
     let entry = audit::AuditEntry {
-        actor_user_id: Some(who.user_id()),
+        actor: audit::Actor::User(who.user_id()),
         action,
         subject_type: "person",
         subject_id: who.person_id(),

@@ -47,7 +47,7 @@ pub async fn set_primary_account(
     )
     .await?;
     let entry = audit::AuditEntry {
-        actor_user_id: Some(holder.user_id()),
+        actor: audit::Actor::User(holder.user_id()),
         action: "user.primary_account_set",
         subject_type: "user",
         subject_id: holder.user_id(),

@@ -2,6 +2,7 @@
 
 pub mod address_fields;
 pub mod alert;
+pub mod console_nav;
 pub mod contact_tabs;
 pub mod field;
 pub mod form;
@@ -12,6 +13,7 @@ pub mod scope_switch;
 
 pub use address_fields::{posted_address, AddressFields};
 pub use alert::FormAlert;
+pub use console_nav::ConsoleNav;
 pub use contact_tabs::ContactTabs;
 pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormActions, FormState};

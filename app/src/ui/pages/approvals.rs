@@ -11,7 +11,7 @@ use crate::api::approvals::queue::{approval_request, pending_approvals};
 use crate::api::approvals::{RequestDetail, Scope};
 use crate::api::types::FormSubmission;
 use crate::domain::{ConflictCode, DecisionForm};
-use crate::ui::components::{read_form, refusal, FormActions, FormAlert, FormState};
+use crate::ui::components::{read_form, refusal, ConsoleNav, FormActions, FormAlert, FormState};
 
 #[component]
 pub fn CompanyApprovalsPage() -> impl IntoView {
@@ -32,6 +32,7 @@ fn ApprovalsQueue(scope: Scope) -> impl IntoView {
     let heading = move || {
         view! {
             <h1>"Pending Approvals"</h1>
+            {(scope == Scope::Merchant).then(|| view! { <ConsoleNav current="/console/approvals" /> })}
             {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         }
     };

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod approvals;
 pub mod company;
+pub mod console;
 pub mod forgot;
 pub mod home;
 pub mod login;

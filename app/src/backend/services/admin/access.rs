@@ -57,7 +57,7 @@ pub async fn audit_change(
     let before = before.map(|v| v.to_string());
     let after = after.map(|v| v.to_string());
     let entry = audit::AuditEntry {
-        actor_user_id: Some(admin.user_id()),
+        actor: audit::Actor::User(admin.user_id()),
         action,
         subject_type: "user",
         subject_id: &user.id,

@@ -585,7 +585,7 @@ async fn log(
     now: i64,
 ) -> Result<(), ServiceError> {
     let entry = audit::AuditEntry {
-        actor_user_id: Some(admin.user_id()),
+        actor: audit::Actor::User(admin.user_id()),
         action,
         subject_type,
         subject_id,

@@ -90,7 +90,7 @@ async fn audit_role(
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let entry = audit::AuditEntry {
-        actor_user_id: Some(admin.user_id()),
+        actor: audit::Actor::User(admin.user_id()),
         action,
         subject_type: "role",
         subject_id: role_id,

@@ -97,7 +97,7 @@ async fn log(
     audit::append(
         conn,
         &audit::AuditEntry {
-            actor_user_id: Some(approver.user_id()),
+            actor: audit::Actor::User(approver.user_id()),
             action,
             subject_type: "request",
             subject_id: request_id,

@@ -148,7 +148,7 @@ pub(super) async fn add_user(
     );
     mail::enqueue(conn, &message, now).await?;
     let entry = audit::AuditEntry {
-        actor_user_id: Some(&user_id),
+        actor: audit::Actor::User(&user_id),
         action: "registration.submitted",
         subject_type: "user",
         subject_id: &user_id,

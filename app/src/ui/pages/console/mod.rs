@@ -1,0 +1,3 @@
+//! The merchant console (SPEC §9): one module per area.
+
+pub mod home;
