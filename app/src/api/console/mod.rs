@@ -3,6 +3,7 @@
 //! whatever the page showed.
 
 pub mod overview;
+pub mod settings;
 pub mod user_types;
 
 use serde::{Deserialize, Serialize};
