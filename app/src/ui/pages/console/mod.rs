@@ -3,3 +3,4 @@
 pub mod home;
 pub mod user_types;
 pub mod settings;
+pub mod activity;
