@@ -14,13 +14,13 @@ use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
+use crate::ui::pages::company::{
+    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
+};
 use crate::ui::pages::console::activity::{AuditLogPage, OutboxPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::settings::SettingsPage;
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
-use crate::ui::pages::company::{
-    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
-};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{

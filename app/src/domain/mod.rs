@@ -5,6 +5,8 @@ pub mod address;
 pub mod admin_contact;
 pub mod admin_role;
 pub mod approval;
+pub mod approval_setup;
+pub mod catalog;
 pub mod checkbox;
 pub mod company;
 pub mod company_profile;

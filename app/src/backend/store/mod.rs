@@ -3,9 +3,11 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod approval_setup;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
+pub mod catalog;
 pub mod contacts;
 pub mod custom_roles;
 pub mod email_addresses;

@@ -51,7 +51,17 @@ pub async fn insert(conn: &mut AnyConnection, request: &NewRequest<'_>, now_ms: 
     Ok(id)
 }
 
+/// The definition's step count for a new request. On PostgreSQL the definition's row is
+/// share-locked first, so that a console edit of its steps (which locks the row and moves
+/// waiting requests to an archived copy, `approval_setup::keep_waiting_requests`) either sees
+/// this request or runs before the count (APR-2); SQLite's writers are already one at a time.
 pub async fn step_count(conn: &mut AnyConnection, definition_id: &str) -> Result<i64, StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM approval_definitions WHERE id = $1 FOR SHARE")
+            .bind(definition_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM approval_steps WHERE definition_id = $1")
         .bind(definition_id)
         .fetch_one(&mut *conn)

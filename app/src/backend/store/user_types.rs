@@ -224,14 +224,14 @@ pub struct Choice {
 /// What a type can refer to: approval definitions, the merchant's roles (seeded or the
 /// merchant's own, never a company's custom role), and enrollments. Small tables.
 pub async fn choices(conn: &mut AnyConnection) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), StoreError> {
-    let definitions = sqlx::query_as("SELECT id, name FROM approval_definitions ORDER BY name LIMIT 500")
-        .fetch_all(&mut *conn)
-        .await?;
+    let definitions =
+        sqlx::query_as("SELECT id, name FROM approval_definitions WHERE archived_at IS NULL ORDER BY name LIMIT 500")
+            .fetch_all(&mut *conn)
+            .await?;
     let roles = sqlx::query_as("SELECT id, name FROM roles WHERE organization_id IS NULL ORDER BY name LIMIT 500")
         .fetch_all(&mut *conn)
         .await?;
-    let enrollments = sqlx::query_as("SELECT id, name FROM enrollments ORDER BY name LIMIT 500")
-        .fetch_all(&mut *conn)
-        .await?;
+    let enrollments =
+        sqlx::query_as("SELECT id, name FROM enrollments ORDER BY name LIMIT 500").fetch_all(&mut *conn).await?;
     Ok((definitions, roles, enrollments))
 }
