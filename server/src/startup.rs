@@ -41,6 +41,13 @@ use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
 use app::api::company::profile::SaveCompanyProfile;
 use app::api::console::activity::RetryMessage;
+use app::api::console::approval_setup::{
+    AddApprovalStep, AddGroupMember, CreateApprovalDefinition, CreateApprovalGroup, MoveApprovalStep,
+    RemoveApprovalStep, RemoveGroupMember, RenameApprovalDefinition, UpdateApprovalGroup,
+};
+use app::api::console::catalog::{
+    CreateEnrollment, CreateMerchantRole, CreateSite, UpdateEnrollment, UpdateMerchantRole, UpdateSite,
+};
 use app::api::console::settings::SaveSettings;
 use app::api::console::user_types::{CreateUserType, UpdateUserType};
 use app::api::profile::add_email::AddEmail;
@@ -227,6 +234,30 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/contacts/{id}/accounts/{account_id}/remove", form_post::<RemoveAccount>(&[]))
         .route("/console/settings", form_post::<SaveSettings>(&[]))
         .route("/console/outbox/{id}/retry", form_post::<RetryMessage>(&[]))
+        // CON-2: approval definitions and their steps, approval groups and their members.
+        .route("/console/approval-definitions/new", form_post::<CreateApprovalDefinition>(&[]))
+        .route("/console/approval-definitions/{id}", form_post::<RenameApprovalDefinition>(&[]))
+        .route("/console/approval-definitions/{id}/steps", form_post::<AddApprovalStep>(&[]))
+        .route("/console/approval-definitions/{id}/steps/{step_id}/remove", form_post::<RemoveApprovalStep>(&[]))
+        .route(
+            "/console/approval-definitions/{id}/steps/{step_id}/up",
+            form_post::<MoveApprovalStep>(&[("direction", "Up")]),
+        )
+        .route(
+            "/console/approval-definitions/{id}/steps/{step_id}/down",
+            form_post::<MoveApprovalStep>(&[("direction", "Down")]),
+        )
+        .route("/console/approval-groups/new", form_post::<CreateApprovalGroup>(&[]))
+        .route("/console/approval-groups/{id}", form_post::<UpdateApprovalGroup>(&[]))
+        .route("/console/approval-groups/{id}/members", form_post::<AddGroupMember>(&[]))
+        .route("/console/approval-groups/{id}/members/{user_id}/remove", form_post::<RemoveGroupMember>(&[]))
+        // CON-2: the merchant's roles, enrollments and specialty sites.
+        .route("/console/roles/new", form_post::<CreateMerchantRole>(&[]))
+        .route("/console/roles/{id}", form_post::<UpdateMerchantRole>(&[]))
+        .route("/console/enrollments/new", form_post::<CreateEnrollment>(&[]))
+        .route("/console/enrollments/{id}", form_post::<UpdateEnrollment>(&[]))
+        .route("/console/sites/new", form_post::<CreateSite>(&[]))
+        .route("/console/sites/{id}", form_post::<UpdateSite>(&[]))
         .route("/console/user-types/new", form_post::<CreateUserType>(&[]))
         .route("/console/user-types/{current_key}", form_post::<UpdateUserType>(&[]))
         .route("/admin/roles/new", form_post::<CreateRole>(&[]))

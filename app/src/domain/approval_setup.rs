@@ -128,6 +128,13 @@ impl StepForm {
     }
 }
 
+/// A step moves up or down one place (a row button; the route names the direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepMove {
+    Up,
+    Down,
+}
+
 /// Who decides a step, in the console's words (APR-2).
 pub fn approver_kind_label(kind: ApproverKind) -> &'static str {
     match kind {

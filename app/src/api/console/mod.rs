@@ -3,6 +3,8 @@
 //! whatever the page showed.
 
 pub mod activity;
+pub mod approval_setup;
+pub mod catalog;
 pub mod overview;
 pub mod settings;
 pub mod user_types;

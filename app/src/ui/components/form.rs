@@ -27,6 +27,26 @@ impl FormState {
         }
     }
 
+    /// A form of a page with several forms that is not the one a failed plain post answers: it
+    /// starts empty, so another form's values and errors never show in it.
+    pub fn unposted() -> Self {
+        Self {
+            errors: RwSignal::new(Vec::new()),
+            form_error: RwSignal::new(None),
+            pending: RwSignal::new(false),
+            submission: StoredValue::new(FormSubmission::default()),
+        }
+    }
+
+    /// `new()` for the form the page's URL posts to (`posted_here`), `unposted()` for the others.
+    pub fn posted_here(posted_here: bool) -> Self {
+        if posted_here {
+            Self::new()
+        } else {
+            Self::unposted()
+        }
+    }
+
     /// The value posted for `name` (never a password: those are not kept).
     pub fn value(&self, name: &str) -> String {
         self.submission.with_value(|s| s.value(name))

@@ -10,6 +10,7 @@ pub mod profile_nav;
 pub mod refusal;
 pub mod row_action;
 pub mod scope_switch;
+pub mod section_tabs;
 
 pub use address_fields::{posted_address, AddressFields};
 pub use alert::FormAlert;
@@ -21,3 +22,4 @@ pub use profile_nav::ProfileNav;
 pub use refusal::refusal;
 pub use row_action::RowAction;
 pub use scope_switch::ScopeSwitch;
+pub use section_tabs::SectionTabs;

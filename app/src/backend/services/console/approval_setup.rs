@@ -19,7 +19,8 @@ use crate::backend::store::approval_setup::{
 };
 use crate::backend::store::{audit, organizations, roles, users};
 use crate::domain::approval_setup::{
-    GroupInput, GroupScope, NewDefinition, OrganizationRef, StepApprover, GROUP_NAME_TAKEN, KEY_TAKEN, MAX_STEPS,
+    GroupInput, GroupScope, NewDefinition, OrganizationRef, StepApprover, StepMove, GROUP_NAME_TAKEN, KEY_TAKEN,
+    MAX_STEPS,
 };
 use crate::domain::{Access, ApproverKind, FieldError, Permission, RecordStatus, UserStatus, Username};
 
@@ -262,13 +263,6 @@ pub async fn remove_step(state: &AppState, admin: &MerchantAdmin, id: &str, step
     audit_steps(&mut tx, admin, &definition, &before, kept, now).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Up or down one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum StepMove {
-    Up,
-    Down,
 }
 
 /// Swaps a step with its neighbour; the first step up or the last down changes nothing.
