@@ -96,24 +96,30 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox/:id/retry") view=OutboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/console/user-types/:key") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/new") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/:current_key") view=UserTypePage ssr=SsrMode::Async />
                     // CON-2: approval set-up; a failed plain post of a form renders its page again.
                     <Route path=path!("/console/approval-definitions") view=ApprovalDefinitionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/approval-definitions/new") view=ApprovalDefinitionPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-definitions/:id") view=ApprovalDefinitionPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-definitions/:id/steps") view=ApprovalDefinitionPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-definitions/:id/steps/:step_id/remove") view=ApprovalDefinitionPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-definitions/:id/steps/:step_id/up") view=ApprovalDefinitionPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-definitions/:id/steps/:step_id/down") view=ApprovalDefinitionPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-groups") view=ApprovalGroupsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/approval-groups/new") view=ApprovalGroupPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-groups/:id") view=ApprovalGroupPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-groups/:id/members") view=ApprovalGroupPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approval-groups/:id/members/:user_id/remove") view=ApprovalGroupPage ssr=SsrMode::Async />
                     // CON-2: roles and sites.
                     <Route path=path!("/console/roles") view=RolesPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/roles/new") view=RolePage ssr=SsrMode::Async />
                     <Route path=path!("/console/roles/:id") view=RolePage ssr=SsrMode::Async />
                     <Route path=path!("/console/enrollments") view=EnrollmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/enrollments/new") view=EnrollmentPage ssr=SsrMode::Async />
                     <Route path=path!("/console/enrollments/:id") view=EnrollmentPage ssr=SsrMode::Async />
                     <Route path=path!("/console/sites") view=SitesPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/sites/new") view=SitePage ssr=SsrMode::Async />
                     <Route path=path!("/console/sites/:id") view=SitePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />

@@ -103,7 +103,7 @@ pub fn ApprovalGroupPage() -> impl IntoView {
     let info = Resource::new(
         move || (id(), version.get()),
         |(id, _)| async move {
-            if id == "new" {
+            if id.is_empty() || id == "new" {
                 Ok(None)
             } else {
                 approval_group(id).await.map(Some)
@@ -114,7 +114,7 @@ pub fn ApprovalGroupPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let here = format!("{GROUPS}/{}", id());
+                let here = format!("{GROUPS}/{}", Some(id()).filter(|i| !i.is_empty()).unwrap_or_else(|| "new".into()));
                 match info.await {
                     Err(e) => refusal(e, &here),
                     Ok(None) => view! {

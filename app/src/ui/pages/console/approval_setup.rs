@@ -122,7 +122,7 @@ pub fn ApprovalDefinitionPage() -> impl IntoView {
     let info = Resource::new(
         move || (id(), version.get()),
         |(id, _)| async move {
-            if id == "new" {
+            if id.is_empty() || id == "new" {
                 Ok(None)
             } else {
                 approval_definition(id).await.map(Some)
@@ -133,7 +133,7 @@ pub fn ApprovalDefinitionPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let here = format!("{DEFINITIONS}/{}", id());
+                let here = format!("{DEFINITIONS}/{}", Some(id()).filter(|i| !i.is_empty()).unwrap_or_else(|| "new".into()));
                 match info.await {
                     Err(e) => refusal(e, &here),
                     Ok(None) => view! {
