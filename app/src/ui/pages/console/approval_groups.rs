@@ -104,7 +104,8 @@ pub fn ApprovalGroupPage() -> impl IntoView {
         move || (id(), version.get()),
         |(id, _)| async move {
             if id.is_empty() || id == "new" {
-                Ok(None)
+                // The server decides who may open the form (SEC-5), as for every console page.
+                approval_groups().await.map(|_| None)
             } else {
                 approval_group(id).await.map(Some)
             }

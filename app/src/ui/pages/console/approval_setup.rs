@@ -123,7 +123,8 @@ pub fn ApprovalDefinitionPage() -> impl IntoView {
         move || (id(), version.get()),
         |(id, _)| async move {
             if id.is_empty() || id == "new" {
-                Ok(None)
+                // The server decides who may open the form (SEC-5), as for every console page.
+                approval_definitions().await.map(|_| None)
             } else {
                 approval_definition(id).await.map(Some)
             }

@@ -114,7 +114,8 @@ pub fn RolePage() -> impl IntoView {
     let id = page_id();
     let info = Resource::new(id, |id| async move {
         match id {
-            None => Ok(None),
+            // The server decides who may open the form (SEC-5), as for every console page.
+            None => merchant_roles().await.map(|_| None),
             Some(id) => merchant_role_detail(id).await.map(Some),
         }
     });
