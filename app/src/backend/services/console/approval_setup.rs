@@ -61,8 +61,7 @@ async fn audit_entry(
     conn: &mut AnyConnection,
     admin: &MerchantAdmin,
     action: &str,
-    subject_type: &str,
-    subject_id: &str,
+    (subject_type, subject_id): (&str, &str),
     before: Option<Value>,
     after: Option<Value>,
     now: i64,
@@ -96,7 +95,7 @@ pub async fn create_definition(
         other => other.into(),
     })?;
     let after = json!({ "key": new.key, "name": new.name, "steps": [] });
-    audit_entry(&mut tx, admin, "approval_definition.created", "approval_definition", &id, None, Some(after), now)
+    audit_entry(&mut tx, admin, "approval_definition.created", ("approval_definition", &id), None, Some(after), now)
         .await?;
     tx.commit().await?;
     Ok(id)
@@ -120,8 +119,7 @@ pub async fn rename_definition(
         &mut tx,
         admin,
         "approval_definition.renamed",
-        "approval_definition",
-        id,
+        ("approval_definition", id),
         Some(before),
         Some(after),
         now,
@@ -182,8 +180,7 @@ async fn audit_steps(
         conn,
         admin,
         "approval_definition.steps_changed",
-        "approval_definition",
-        &definition.id,
+        ("approval_definition", &definition.id),
         Some(before),
         Some(after),
         now,
@@ -356,7 +353,7 @@ pub async fn create_group(state: &AppState, admin: &MerchantAdmin, input: &Group
         .await
         .map_err(group_taken)?;
     let after = group_value(&input.name, organization.as_ref().map(|(i, n)| (i.as_str(), n.as_str())));
-    audit_entry(&mut tx, admin, "approval_group.created", "approval_group", &id, None, Some(after), now).await?;
+    audit_entry(&mut tx, admin, "approval_group.created", ("approval_group", &id), None, Some(after), now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -390,7 +387,8 @@ pub async fn update_group(
     let before =
         group_value(&existing.name, existing.organization_id.as_deref().zip(existing.organization_name.as_deref()));
     let after = group_value(&input.name, organization.as_ref().map(|(i, n)| (i.as_str(), n.as_str())));
-    audit_entry(&mut tx, admin, "approval_group.updated", "approval_group", id, Some(before), Some(after), now).await?;
+    audit_entry(&mut tx, admin, "approval_group.updated", ("approval_group", id), Some(before), Some(after), now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -436,7 +434,7 @@ pub async fn add_member(
         return Err(refuse("This user is already a member".into()));
     }
     let after = json!({ "user_id": user.id, "username": user.username });
-    audit_entry(&mut tx, admin, "approval_group.member_added", "approval_group", group_id, None, Some(after), now)
+    audit_entry(&mut tx, admin, "approval_group.member_added", ("approval_group", group_id), None, Some(after), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -457,7 +455,7 @@ pub async fn remove_member(
     let Some(member) = member else { return Err(ServiceError::NotFound) };
     store::remove_member(&mut tx, group_id, user_id).await?;
     let before = json!({ "user_id": member.user_id, "username": member.username });
-    audit_entry(&mut tx, admin, "approval_group.member_removed", "approval_group", group_id, Some(before), None, now)
+    audit_entry(&mut tx, admin, "approval_group.member_removed", ("approval_group", group_id), Some(before), None, now)
         .await?;
     tx.commit().await?;
     Ok(())

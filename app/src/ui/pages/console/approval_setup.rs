@@ -208,7 +208,7 @@ fn DefinitionEditor(definition: DefinitionView, version: RwSignal<u32>) -> impl 
     view! {
         <p>"Key: " <code>{definition.key.clone()}</code></p>
         {used_by}
-        <p class="notice" role="status">
+        <p class="field-hint waiting-rule">
             {format!(
                 "Changes to the steps apply to requests submitted from now on. Requests already waiting keep the steps they were submitted with: {waiting_here} waiting under these steps, {earlier} under earlier versions of them."
             )}
