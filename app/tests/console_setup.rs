@@ -551,3 +551,65 @@ async fn no_customer_gets_the_console_capability() {
     })
     .await;
 }
+
+// covers: APR-2, CON-2
+/// Edits of the company definition's steps racing staff registrations (a SQLite file and
+/// PostgreSQL, where transactions really run at once): every request ends up on steps that
+/// exist, with the step count it was submitted under — an edit either sees a registration's
+/// request (and keeps it on its steps) or runs before the registration counts the steps.
+#[tokio::test]
+async fn edits_racing_registrations_never_leave_a_request_on_missing_steps() {
+    use std::sync::Arc;
+    for db in app::testing::concurrent_databases().await {
+        let label = db.label;
+        let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        let admin = Arc::new(console_admin(&state).await);
+        let acme = company(&state, "Acme Tools", "pat.owner").await;
+        const RACERS: usize = 6;
+        let start = Arc::new(tokio::sync::Barrier::new(2 * RACERS));
+        let mut tasks = Vec::new();
+        for i in 0..RACERS {
+            let (state, start, registry_id) = (state.clone(), start.clone(), acme.registry_id.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut fields = app::testing::person(&format!("racer.{i}"), "Ann");
+                fields.insert("registry_id".into(), registry_id);
+                start.wait().await;
+                app::testing::register_as(&state, "company_business", &fields)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("{e:?}"))
+            }));
+            let (state, start, admin) = (state.clone(), start.clone(), admin.clone());
+            tasks.push(tokio::spawn(async move {
+                let last = strings(
+                    &state,
+                    "SELECT id FROM approval_steps WHERE definition_id = $1 ORDER BY position DESC LIMIT 1",
+                    &[DEFAULT_DEFINITION],
+                )
+                .await
+                .remove(0);
+                start.wait().await;
+                let edited = if i % 2 == 0 {
+                    setup::add_step(&state, &admin, DEFAULT_DEFINITION, &StepApprover::Universal).await
+                } else {
+                    setup::remove_step(&state, &admin, DEFAULT_DEFINITION, &last).await
+                };
+                match edited {
+                    // A racing edit removed that step first, or it was the only one left.
+                    Ok(()) | Err(ServiceError::NotFound) | Err(ServiceError::Validation(_)) => Ok(()),
+                    Err(other) => Err(format!("{other:?}")),
+                }
+            }));
+        }
+        for task in tasks {
+            let result = task.await.expect("task");
+            assert!(result.is_ok(), "[{label}] {result:?}");
+        }
+        assert_eq!(
+            count_rows(&state.db, "requests").await,
+            RACERS as i64,
+            "[{label}] every registration made its request"
+        );
+        assert_no_request_points_at_a_missing_step(&state, label).await;
+    }
+}

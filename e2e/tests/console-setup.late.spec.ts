@@ -49,9 +49,9 @@ async function companyOf(request: Parameters<typeof registerByPost>[0], primary:
 }
 
 /**
- * Set-up: `person` becomes a second administrator of the company (their staff request approved
- * and the Primary User role granted), as the company's own pages would do; the flows that do it
- * have e2e specs of their own (approvals.spec.ts, admin-access.spec.ts).
+ * Set-up: `person` becomes a second administrator of the company (their staff request approved,
+ * the company's primary account assigned, the Primary User role granted), as the company's own
+ * pages would do; those flows have e2e specs of their own (approvals.spec.ts, admin-access.spec.ts).
  */
 function makeSecondAdministrator(person: Person): void {
   sqlite(
@@ -61,6 +61,9 @@ now = int(time.time() * 1000)
 user = db.execute('SELECT id FROM users WHERE lower(username) = lower(?)', (args[0],)).fetchone()[0]
 db.execute("UPDATE requests SET status = 'approved', decided_at = ? WHERE user_id = ?", (now, user))
 db.execute("UPDATE users SET status = 'active', start_at = ? WHERE id = ?", (now, user))
+db.execute("""INSERT OR IGNORE INTO account_assignments (user_id, account_id, is_primary, created_at)
+              SELECT ?, a.id, 1, ? FROM accounts a JOIN users u ON u.organization_id = a.organization_id
+              WHERE u.id = ? AND a.is_company_primary = 1""", (user, now, user))
 for role in ('00000000-0000-7000-8000-000000000101', '00000000-0000-7000-8000-000000000102'):
     db.execute('INSERT OR IGNORE INTO user_roles (id, user_id, role_id, created_at) VALUES (?, ?, ?, ?)',
                (str(uuid.uuid4()), user, role, now))
@@ -179,11 +182,13 @@ test('a group step added to the company definition routes the next staff request
   // The member sees it in Pending Approvals; the other primary user does not.
   const leePage = await newUserPage(browser, true);
   await signIn(leePage, lee.username, lee.password);
+  await expect(leePage).not.toHaveURL((url) => url.pathname === '/login');
   const leeRow = await findInQueue(leePage, '/admin/approvals', ann.username, expectAccessible);
   expect((await rowCells(leeRow)).Step).toBe('1 of 2');
   await screenshots(leePage, 'console-setup-member-queue');
   const patPage = await newUserPage(browser, true);
   await signIn(patPage, pat.username, pat.password);
+  await expect(patPage).not.toHaveURL((url) => url.pathname === '/login');
   expect(await queueLists(patPage, '/admin/approvals', ann.username)).toBe(false);
   await expectAccessible(patPage);
 
