@@ -18,6 +18,8 @@ pub enum Unique {
     PrimaryPhone,
     /// ADM-7: a company's custom role names are unique within it, case-insensitively.
     RoleName,
+    /// CON-1: user type keys are unique (they are part of `/register/{key}`).
+    UserTypeKey,
     /// Any other unique constraint (a bug or a race the caller did not expect).
     Other,
 }
@@ -40,6 +42,8 @@ impl Unique {
             Self::PrimaryPhone
         } else if names("roles_custom_name", "roles_custom_name") {
             Self::RoleName
+        } else if names("user_types_key_key", "user_types.key") {
+            Self::UserTypeKey
         } else {
             Self::Other
         }

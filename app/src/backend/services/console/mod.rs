@@ -1,7 +1,10 @@
 //! The merchant console (SPEC §9): one module per area. Every use case takes the
 //! `MerchantAdmin` capability, so none can run for a customer.
 
+pub mod activity;
+pub mod settings;
 pub mod user_access;
+pub mod user_types;
 pub mod users;
 
 use crate::backend::authz::MerchantAdmin;
