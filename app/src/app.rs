@@ -17,7 +17,11 @@ use crate::ui::pages::approvals::{
 use crate::ui::pages::console::activity::{AuditLogPage, OutboxPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::settings::SettingsPage;
+use crate::ui::pages::console::user_actions::{
+    DeleteUserPage, DisableUserPage, GrantUserRolePage, RemoveUserRolePage, ResetUserPasswordPage,
+};
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
+use crate::ui::pages::console::users::{ConsoleUserPage, ConsoleUsersPage, NewConsoleUserPage};
 use crate::ui::pages::company::{
     CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
 };
@@ -92,6 +96,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/outbox") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox/:id/retry") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/console/user-types/:key") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users") view=ConsoleUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/new") view=NewConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id") view=ConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/enable") view=ConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/disable") view=DisableUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/delete") view=DeleteUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/password") view=ResetUserPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/roles/grant") view=GrantUserRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/roles/:role_id/remove") view=RemoveUserRolePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />

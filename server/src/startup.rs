@@ -34,6 +34,9 @@ use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
 use app::api::console::activity::RetryMessage;
 use app::api::console::settings::SaveSettings;
 use app::api::console::user_types::{CreateUserType, UpdateUserType};
+use app::api::console::users::{
+    CreateBareUser, DeleteUser, DisableUser, EnableUser, GrantUserRole, RemoveUserRole, ResetUserPassword,
+};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
 use app::api::admin::user_roles::{GrantRole, RevokeRole};
 use app::api::admin::user_sites::{AssignSite, RemoveSite};
@@ -229,6 +232,14 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/console/outbox/{id}/retry", form_post::<RetryMessage>(&[]))
         .route("/console/user-types/new", form_post::<CreateUserType>(&[]))
         .route("/console/user-types/{current_key}", form_post::<UpdateUserType>(&[]))
+        // CON-3: the console's users (Reset password answers a generated password in the page).
+        .route("/console/users/new", form_post::<CreateBareUser>(&[]))
+        .route("/console/users/{id}/enable", form_post::<EnableUser>(&[]))
+        .route("/console/users/{id}/disable", form_post::<DisableUser>(&[]))
+        .route("/console/users/{id}/delete", form_post::<DeleteUser>(&[]))
+        .route("/console/users/{id}/password", form_post::<ResetUserPassword>(&[]))
+        .route("/console/users/{id}/roles/grant", form_post::<GrantUserRole>(&[]))
+        .route("/console/users/{id}/roles/{role_id}/remove", form_post::<RemoveUserRole>(&[]))
         .route("/admin/roles/new", form_post::<CreateRole>(&[]))
         .route("/admin/roles/{id}", form_post::<UpdateRole>(&[]))
         .route("/admin/roles/{id}/delete", form_post::<DeleteRole>(&[]))

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod overview;
 pub mod settings;
 pub mod user_types;
+pub mod users;
 
 use serde::{Deserialize, Serialize};
 

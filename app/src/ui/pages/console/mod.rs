@@ -4,3 +4,5 @@ pub mod home;
 pub mod user_types;
 pub mod settings;
 pub mod activity;
+pub mod user_actions;
+pub mod users;
