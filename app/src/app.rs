@@ -14,6 +14,9 @@ use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
+use crate::ui::pages::company::{
+    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
+};
 use crate::ui::pages::console::activity::{AuditLogPage, OutboxPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::settings::SettingsPage;
@@ -22,9 +25,6 @@ use crate::ui::pages::console::user_actions::{
 };
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
 use crate::ui::pages::console::users::{ConsoleUserPage, ConsoleUsersPage, NewConsoleUserPage};
-use crate::ui::pages::company::{
-    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
-};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
@@ -95,7 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox/:id/retry") view=OutboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/console/user-types/:key") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/new") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/:current_key") view=UserTypePage ssr=SsrMode::Async />
                     <Route path=path!("/console/users") view=ConsoleUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/console/users/new") view=NewConsoleUserPage ssr=SsrMode::Async />
                     <Route path=path!("/console/users/:id") view=ConsoleUserPage ssr=SsrMode::Async />

@@ -184,9 +184,15 @@ async fn settings_are_saved_typed_and_audited_and_read_by_the_next_request() {
         assert_eq!(loaded.password_min_length, 14, "[{label}]");
         assert!(!loaded.primary_users_manage_users, "[{label}]");
         drop(conn);
-        let audited = strings(&state, "SELECT subject_id FROM audit_log WHERE action = 'setting.changed' ORDER BY subject_id", &[]).await;
+        let audited = strings(
+            &state,
+            "SELECT subject_id FROM audit_log WHERE action = 'setting.changed' ORDER BY subject_id",
+            &[],
+        )
+        .await;
         assert_eq!(audited, ["password_min_length", "primary_users_manage_users"], "[{label}]");
-        let before = one(&state, "SELECT before_value FROM audit_log WHERE subject_id = 'password_min_length'", &[]).await;
+        let before =
+            one(&state, "SELECT before_value FROM audit_log WHERE subject_id = 'password_min_length'", &[]).await;
         assert_eq!(before, r#"{"value":"12"}"#, "[{label}] the default it replaced");
 
         // The universal approver must be an active merchant admin: a customer's id is refused.
@@ -256,7 +262,8 @@ async fn a_failed_message_is_queued_again_and_only_a_failed_one() {
         register_as(&state, "individual", &individual_fields("ann.lee")).await.unwrap();
         let id = one(&state, "SELECT id FROM outbox ORDER BY id LIMIT 1", &[]).await;
         assert!(matches!(activity::retry(&state, &admin, &id).await, Err(ServiceError::NotFound)), "[{label}] queued");
-        exec(&state, "UPDATE outbox SET status = 'failed', attempts = 8, last_error = 'refused' WHERE id = $1", &[&id]).await;
+        exec(&state, "UPDATE outbox SET status = 'failed', attempts = 8, last_error = 'refused' WHERE id = $1", &[&id])
+            .await;
         let failed = activity::outbox(&state, &admin, Some("failed"), 25, 0).await.unwrap();
         assert_eq!(failed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [id.as_str()], "[{label}]");
 
@@ -298,7 +305,12 @@ fn no_code_updates_or_deletes_an_audit_entry() {
     let mut offenders = Vec::new();
     for dir in ["app/src", "server/src"] {
         for entry in walk(&root.join(dir)) {
-            let text = std::fs::read_to_string(&entry).unwrap().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = std::fs::read_to_string(&entry)
+                .unwrap()
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             for bad in ["update audit_log", "delete from audit_log", "truncate audit_log", "drop table audit_log"] {
                 if text.contains(bad) {
                     offenders.push(format!("{}: {bad}", entry.display()));

@@ -31,12 +31,6 @@ use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
-use app::api::console::activity::RetryMessage;
-use app::api::console::settings::SaveSettings;
-use app::api::console::user_types::{CreateUserType, UpdateUserType};
-use app::api::console::users::{
-    CreateBareUser, DeleteUser, DisableUser, EnableUser, GrantUserRole, RemoveUserRole, ResetUserPassword,
-};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
 use app::api::admin::user_roles::{GrantRole, RevokeRole};
 use app::api::admin::user_sites::{AssignSite, RemoveSite};
@@ -46,6 +40,12 @@ use app::api::auth::forgot::Forgot;
 use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
 use app::api::company::profile::SaveCompanyProfile;
+use app::api::console::activity::RetryMessage;
+use app::api::console::settings::SaveSettings;
+use app::api::console::user_types::{CreateUserType, UpdateUserType};
+use app::api::console::users::{
+    CreateBareUser, DeleteUser, DisableUser, EnableUser, GrantUserRole, RemoveUserRole, ResetUserPassword,
+};
 use app::api::profile::add_email::AddEmail;
 use app::api::profile::addresses::{AddAddress, EditAddress, PreferAddress, RemoveAddress};
 use app::api::profile::confirm_email::ConfirmEmail;

@@ -34,10 +34,24 @@ async fn a_user_type_is_activated_without_javascript_and_appears_on_register() {
         let label = app.label;
         let admin = admin(&app).await;
         let form = page(&app, &admin, "/console/user-types/partner_primary").await;
-        for text in ["Key", "Long name", "Short name", "Group", "Kind", "Approval definition", "Roles", "Enrollments", "Active", "Save"] {
+        for text in [
+            "Key",
+            "Long name",
+            "Short name",
+            "Group",
+            "Kind",
+            "Approval definition",
+            "Roles",
+            "Enrollments",
+            "Active",
+            "Save",
+        ] {
             assert!(text_of(&form).contains(text), "[{label}] the form has {text}");
         }
-        assert!(form.contains("name=\"active\"") && form.contains("type=\"checkbox\""), "[{label}] Active is a checkbox");
+        assert!(
+            form.contains("name=\"active\"") && form.contains("type=\"checkbox\""),
+            "[{label}] Active is a checkbox"
+        );
         assert!(!form.contains("<select multiple") && !form.contains(" multiple"), "[{label}] no multi-select");
         assert!(!text_of(&page(&app, &admin, "/register").await).contains("Register as a partner"), "[{label}]");
 
@@ -55,7 +69,10 @@ async fn a_user_type_is_activated_without_javascript_and_appears_on_register() {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
         let html = response.text().await.unwrap();
         assert!(html.contains("value=\"Partner Primary\""), "[{label}] the posted key is kept");
-        assert!(html.contains("id=\"key-error\"") && html.contains("id=\"short_name-error\""), "[{label}] errors by the fields");
+        assert!(
+            html.contains("id=\"key-error\"") && html.contains("id=\"short_name-error\""),
+            "[{label}] errors by the fields"
+        );
         assert_eq!(app.count("audit_log").await, before, "[{label}] nothing written");
 
         let good = [
@@ -87,7 +104,13 @@ async fn settings_post_without_javascript_show_defaults_and_refuse_bad_numbers()
         let label = app.label;
         let admin = admin(&app).await;
         let html = page(&app, &admin, "/console/settings").await;
-        for text in ["Minimum password length", "Default: 12.", "Universal approver", "Public base URL", "Multi-customer access"] {
+        for text in [
+            "Minimum password length",
+            "Default: 12.",
+            "Universal approver",
+            "Public base URL",
+            "Multi-customer access",
+        ] {
             assert!(text_of(&html).contains(text), "[{label}] {text}");
         }
         let rows = app.count("settings").await;

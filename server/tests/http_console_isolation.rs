@@ -68,7 +68,10 @@ const CALLS: &[Call] = &[
     Call::Rpc("console/user_types/list", &[]),
     Call::Rpc("console/user_types/editor", &[("key", "partner_primary")]),
     Call::Rpc("console/settings/view", &[]),
-    Call::Rpc("console/audit", &[("query[action]", ""), ("query[subject]", ""), ("query[actor]", ""), ("query[cursor]", "")]),
+    Call::Rpc(
+        "console/audit",
+        &[("query[action]", ""), ("query[subject]", ""), ("query[actor]", ""), ("query[cursor]", "")],
+    ),
     Call::Rpc("console/outbox", &[("status", ""), ("page", "0")]),
     Call::Rpc("console/outbox/retry", &[("id", "{message}")]),
     Call::Json(
@@ -89,7 +92,10 @@ async fn snapshot(app: &TestApp) -> Vec<(&'static str, Vec<String>)> {
         ("user_type_roles", "user_type_id, role_id"),
         ("user_type_enrollments", "user_type_id, enrollment_id"),
         ("settings", "key, value, updated_at"),
-        ("users", "id, username, status, start_at, end_at, password_hash, must_change_password, released_at, updated_at"),
+        (
+            "users",
+            "id, username, status, start_at, end_at, password_hash, must_change_password, released_at, updated_at",
+        ),
         ("user_roles", "user_id, role_id, start_at, end_at"),
         ("sessions", "id"),
         ("roles", "id, name, description"),
@@ -229,7 +235,9 @@ async fn the_audit_log_has_no_route_that_changes_it() {
         ready_merchant_admin(&app.state).await;
         let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
         let entry = strings(&app.state, "SELECT id FROM audit_log ORDER BY id LIMIT 1", &[]).await.remove(0);
-        let rows = || async { strings(&app.state, "SELECT id || action || COALESCE(after_value, '') FROM audit_log ORDER BY 1", &[]).await };
+        let rows = || async {
+            strings(&app.state, "SELECT id || action || COALESCE(after_value, '') FROM audit_log ORDER BY 1", &[]).await
+        };
         let before = rows().await;
         for method in [reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::PATCH, reqwest::Method::DELETE] {
             for path in [

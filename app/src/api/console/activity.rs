@@ -67,10 +67,15 @@ pub async fn audit_entries(query: AuditQuery) -> Result<AuditPage, AppError> {
     use crate::backend::clock::format_ms;
     use crate::backend::store::audit::AuditFilter;
     let (state, admin) = super::ssr::merchant_admin().await?;
-    let before = if query.cursor.is_empty() { None } else { Some(parse_cursor(&query.cursor).ok_or(AppError::NotFound)?) };
+    let before =
+        if query.cursor.is_empty() { None } else { Some(parse_cursor(&query.cursor).ok_or(AppError::NotFound)?) };
     let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let filter =
-        AuditFilter { action: text(&query.action), subject_id: text(&query.subject), actor: text(&query.actor), before };
+    let filter = AuditFilter {
+        action: text(&query.action),
+        subject_id: text(&query.subject),
+        actor: text(&query.actor),
+        before,
+    };
     let mut rows = crate::backend::services::console::activity::audit_log(&state, &admin, &filter, AUDIT_PER_PAGE + 1)
         .await
         .map_err(|e| to_app_error(e, reference()))?;
@@ -82,7 +87,13 @@ pub async fn audit_entries(query: AuditQuery) -> Result<AuditPage, AppError> {
             .into_iter()
             .map(|r| AuditLine {
                 at: format_ms(r.at),
-                actor: r.actor.unwrap_or_else(|| if r.actor_kind == "system" { "Gatehouse".into() } else { "(removed)".into() }),
+                actor: r.actor.unwrap_or_else(|| {
+                    if r.actor_kind == "system" {
+                        "Gatehouse".into()
+                    } else {
+                        "(removed)".into()
+                    }
+                }),
                 actor_kind: r.actor_kind,
                 action: r.action,
                 subject_type: r.subject_type,

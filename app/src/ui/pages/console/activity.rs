@@ -133,9 +133,8 @@ pub fn OutboxPage() -> impl IntoView {
     let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0);
     let version = RwSignal::new(0_u32);
     let list = Resource::new(move || (status(), page(), version.get()), |(s, p, _)| outbox_entries(s, p));
-    let notice = move || {
-        (query.read().get("notice").as_deref() == Some("retried")).then_some("The message was queued again.")
-    };
+    let notice =
+        move || (query.read().get("notice").as_deref() == Some("retried")).then_some("The message was queued again.");
     view! {
         <Title text="Outbox" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

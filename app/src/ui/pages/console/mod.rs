@@ -1,8 +1,8 @@
 //! The merchant console (SPEC §9): one module per area.
 
-pub mod home;
-pub mod user_types;
-pub mod settings;
 pub mod activity;
+pub mod home;
+pub mod settings;
 pub mod user_actions;
+pub mod user_types;
 pub mod users;
