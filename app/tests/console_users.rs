@@ -38,9 +38,11 @@ async fn individual(state: &AppState, username: &str, first_name: &str) -> Strin
 async fn open_session(state: &AppState, user_id: &str) {
     let id = app::backend::new_id();
     let expiry = (T0 + 30 * DAY_MS).to_string();
-    exec(state, "INSERT INTO sessions (id, data, user_id, expiry_date) VALUES ($1, '{}', $2, CAST($3 AS BIGINT))", &[
-        &id, user_id, &expiry,
-    ])
+    exec(
+        state,
+        "INSERT INTO sessions (id, data, user_id, expiry_date) VALUES ($1, '{}', $2, CAST($3 AS BIGINT))",
+        &[&id, user_id, &expiry],
+    )
     .await;
 }
 
@@ -170,7 +172,10 @@ async fn disabling_now_ends_the_sessions_and_sign_in_is_refused() {
         );
         let (actor, _, after, justification) = audit_row(&state, "user.disabled", &dana).await;
         assert_eq!((actor.as_str(), justification.as_str()), (admin.user_id(), "Left the company"), "[{label}]");
-        assert!(after.contains("\"status\":\"inactive\"") && after.contains("\"sessions_ended\":1"), "[{label}] {after}");
+        assert!(
+            after.contains("\"status\":\"inactive\"") && after.contains("\"sessions_ended\":1"),
+            "[{label}] {after}"
+        );
 
         let again = disable_user(&state, &admin, &dana, &disable("", "Twice")).await;
         assert!(matches!(again, Err(ServiceError::Conflict(ConflictCode::UserStatus))), "[{label}] {again:?}");
@@ -197,7 +202,10 @@ async fn a_future_disable_is_applied_by_the_job_at_its_date_and_not_before() {
         assert!(matches!(later, Disabled::Scheduled(day) if day.iso() == "2027-01-17"), "[{label}] {later:?}");
         let view = user_view(&state, &admin, &dana).await.unwrap();
         let schedule = view.schedule.expect("the schedule is shown");
-        assert_eq!((schedule.justification.as_str(), schedule.requested_by.as_deref()), ("Contract ends", Some("admin")));
+        assert_eq!(
+            (schedule.justification.as_str(), schedule.requested_by.as_deref()),
+            ("Contract ends", Some("admin"))
+        );
         assert_eq!(apply_due_disables(&state).await.unwrap(), 0, "[{label}] not due");
         clock.advance_ms(DAY_MS + 15 * HOUR_MS + 59 * MINUTE_MS); // 2027-01-16T23:59Z
         assert_eq!(apply_due_disables(&state).await.unwrap(), 0, "[{label}] still not due");
@@ -407,7 +415,12 @@ async fn a_role_granted_from_a_later_date_has_no_effect_until_then_and_an_ended_
         let unknown = RoleGrantForm { role_id: "nope".into(), justification: "x".into(), ..RoleGrantForm::default() };
         let refused = grant_role(&state, &admin, &ann, &unknown.validate().unwrap()).await;
         assert!(matches!(refused, Err(ServiceError::Validation(ref f)) if f[0].field == "role_id"), "[{label}]");
-        let actions = strings(&state, "SELECT action FROM audit_log WHERE subject_id = $1 AND action LIKE 'user.role%' ORDER BY at, action", &[&ann]).await;
+        let actions = strings(
+            &state,
+            "SELECT action FROM audit_log WHERE subject_id = $1 AND action LIKE 'user.role%' ORDER BY at, action",
+            &[&ann],
+        )
+        .await;
         assert_eq!(actions.iter().filter(|a| *a == "user.role_granted").count(), 3, "[{label}] {actions:?}");
         assert_eq!(actions.iter().filter(|a| *a == "user.role_removed").count(), 1, "[{label}] {actions:?}");
     })

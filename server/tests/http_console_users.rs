@@ -101,7 +101,8 @@ async fn create_user_without_javascript_keeps_bad_input_and_refuses_a_taken_user
         assert!(html.contains("id=\"last_name-error\"") && html.contains("id=\"email-error\""), "[{label}]");
         assert_eq!(app.count("users").await, users, "[{label}] nothing written");
 
-        let good = [("first_name", "Rita"), ("last_name", "Moreno"), ("email", "rita@example.com"), ("username", "rita.m")];
+        let good =
+            [("first_name", "Rita"), ("last_name", "Moreno"), ("email", "rita@example.com"), ("username", "rita.m")];
         let response = post(&app, &admin, "/console/users/new", &good).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "[{label}]");
         let next = location(&response);
@@ -110,7 +111,8 @@ async fn create_user_without_javascript_keeps_bad_input_and_refuses_a_taken_user
         assert!(shown.contains("Rita Moreno") && shown.contains("rita@example.com"), "[{label}] {shown}");
         assert!(shown.contains("partial registration"), "[{label}] what the bare user still has to do");
 
-        let taken = [("first_name", "Other"), ("last_name", "Person"), ("email", "o@example.com"), ("username", "RITA.M")];
+        let taken =
+            [("first_name", "Other"), ("last_name", "Person"), ("email", "o@example.com"), ("username", "RITA.M")];
         let response = post(&app, &admin, "/console/users/new", &taken).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
         assert!(text_of(&response.text().await.unwrap()).contains("Username already used"), "[{label}]");
@@ -134,18 +136,23 @@ async fn disable_enable_roles_and_delete_work_as_plain_posts() {
         let ann = user_id(&app, "ann.staff").await;
         let base = format!("/console/users/{ann}");
         let shown = text_of(&page(&app, &admin, &base).await);
-        for text in ["ann.staff", "Acme Tools", "Disable", "Reset password", "Delete", "Business User", "Grant a role"] {
+        for text in ["ann.staff", "Acme Tools", "Disable", "Reset password", "Delete", "Business User", "Grant a role"]
+        {
             assert!(shown.contains(text), "[{label}] the user page shows {text}: {shown}");
         }
 
-        let response = post(&app, &admin, &format!("{base}/disable"), &[("effective_date", "2031-05-06"), ("justification", " ")]).await;
+        let response =
+            post(&app, &admin, &format!("{base}/disable"), &[("effective_date", "2031-05-06"), ("justification", " ")])
+                .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
         let html = response.text().await.unwrap();
         assert!(html.contains("value=\"2031-05-06\"") && html.contains("id=\"justification-error\""), "[{label}]");
         assert_eq!(app.count("user_disable_schedules").await, 0, "[{label}] nothing written");
-        let response = post(&app, &admin, &format!("{base}/disable"), &[("effective_date", ""), ("justification", "Left")]).await;
+        let response =
+            post(&app, &admin, &format!("{base}/disable"), &[("effective_date", ""), ("justification", "Left")]).await;
         assert_eq!(location(&response), format!("{base}?notice=disabled"), "[{label}]");
-        let refused = post(&app, &browser().0, "/login", &[("username", "ann.staff"), ("password", GOOD_PASSWORD)]).await;
+        let refused =
+            post(&app, &browser().0, "/login", &[("username", "ann.staff"), ("password", GOOD_PASSWORD)]).await;
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "[{label}] sign-in refused (LOG-2)");
         assert!(text_of(&refused.text().await.unwrap()).contains("Your access is not active"), "[{label}]");
 
@@ -153,14 +160,24 @@ async fn disable_enable_roles_and_delete_work_as_plain_posts() {
         assert_eq!(location(&response), format!("{base}?notice=enabled"), "[{label}]");
         signed_in(&app, "ann.staff", GOOD_PASSWORD).await;
 
-        let bad = [("role_id", PRIMARY_USER_ROLE), ("start_date", "2031-02-01"), ("end_date", "2031-01-01"), ("justification", "Cover")];
+        let bad = [
+            ("role_id", PRIMARY_USER_ROLE),
+            ("start_date", "2031-02-01"),
+            ("end_date", "2031-01-01"),
+            ("justification", "Cover"),
+        ];
         let response = post(&app, &admin, &format!("{base}/roles/grant"), &bad).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
         let html = response.text().await.unwrap();
         assert!(html.contains("id=\"end_date-error\"") && html.contains("value=\"2031-02-01\""), "[{label}]");
         let chosen = html.split(&format!("value=\"{PRIMARY_USER_ROLE}\"")).nth(1).unwrap_or_default();
         assert!(chosen.trim_start().starts_with("selected"), "[{label}] the chosen role kept");
-        let good = [("role_id", PRIMARY_USER_ROLE), ("start_date", "2031-01-01"), ("end_date", ""), ("justification", "Cover")];
+        let good = [
+            ("role_id", PRIMARY_USER_ROLE),
+            ("start_date", "2031-01-01"),
+            ("end_date", ""),
+            ("justification", "Cover"),
+        ];
         let response = post(&app, &admin, &format!("{base}/roles/grant"), &good).await;
         assert_eq!(location(&response), format!("{base}?notice=role_granted"), "[{label}]");
         let shown = text_of(&page(&app, &admin, &base).await);
@@ -176,7 +193,9 @@ async fn disable_enable_roles_and_delete_work_as_plain_posts() {
         let response = post(&app, &admin, &format!("{base}/delete"), &[("justification", "Duplicate login")]).await;
         assert_eq!(location(&response), format!("{base}?notice=deleted"), "[{label}]");
         assert_eq!(one(&app.state, "SELECT status FROM users WHERE id = $1", &[&ann]).await, "deleted", "[{label}]");
-        let actions = strings(&app.state, "SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY at, action", &[&ann]).await;
+        let actions =
+            strings(&app.state, "SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY at, action", &[&ann])
+                .await;
         for action in ["user.disabled", "user.enabled", "user.role_granted", "user.role_removed", "user.deleted"] {
             assert!(actions.contains(&action.to_owned()), "[{label}] {action} audited: {actions:?}");
         }
@@ -196,7 +215,8 @@ async fn a_generated_password_is_shown_once_in_the_answer_and_nowhere_else() {
         let form = text_of(&page(&app, &admin, &path).await);
         assert!(form.contains("Type a password") && form.contains("Generate a password"), "[{label}]");
 
-        let typed = [("password_method", "typed"), ("password", "quiet orchard lantern 42"), ("password_confirm", "nope")];
+        let typed =
+            [("password_method", "typed"), ("password", "quiet orchard lantern 42"), ("password_confirm", "nope")];
         let response = post(&app, &admin, &path, &typed).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
         let html = response.text().await.unwrap();
@@ -244,7 +264,10 @@ const PAGES: &[&str] = &[
 ];
 
 const POSTS: &[(&str, &[(&str, &str)])] = &[
-    ("/console/users/new", &[("first_name", "Evil"), ("last_name", "Twin"), ("email", "e@example.com"), ("username", "evil.twin")]),
+    (
+        "/console/users/new",
+        &[("first_name", "Evil"), ("last_name", "Twin"), ("email", "e@example.com"), ("username", "evil.twin")],
+    ),
     ("/console/users/{user}/disable", &[("effective_date", ""), ("justification", "x")]),
     ("/console/users/{user}/enable", &[("justification", "x")]),
     ("/console/users/{user}/delete", &[("justification", "x")]),
@@ -257,7 +280,10 @@ const RPCS: &[(&str, &[(&str, &str)])] = &[
     ("console/users/list", &[("q", ""), ("status", ""), ("cursor", "")]),
     ("console/users/one", &[("id", "{user}")]),
     ("console/users/may-create", &[]),
-    ("console/users/create", &[("first_name", "Evil"), ("last_name", "Twin"), ("email", "e@example.com"), ("username", "evil.twin")]),
+    (
+        "console/users/create",
+        &[("first_name", "Evil"), ("last_name", "Twin"), ("email", "e@example.com"), ("username", "evil.twin")],
+    ),
     ("console/users/disable", &[("id", "{user}"), ("effective_date", ""), ("justification", "x")]),
     ("console/users/enable", &[("id", "{user}"), ("justification", "x")]),
     ("console/users/delete", &[("id", "{user}"), ("justification", "x")]),
@@ -318,8 +344,13 @@ async fn no_customer_reaches_any_console_users_page_post_or_server_function() {
             }
             for (path, form) in POSTS {
                 let form: Vec<(String, String)> = form.iter().map(|(k, v)| ((*k).to_owned(), fill(v))).collect();
-                let response =
-                    client.post(app.url(&fill(path))).header(header::ORIGIN, app.origin()).form(&form).send().await.unwrap();
+                let response = client
+                    .post(app.url(&fill(path)))
+                    .header(header::ORIGIN, app.origin())
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
                 let (status, to) = (response.status(), location_of(&response));
                 assert!(refused(status, &to), "[{label}] {who}: POST {path} answered {status} {to}");
             }

@@ -117,7 +117,10 @@ pub struct SecretAnswer {
 
 impl std::fmt::Debug for SecretAnswer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretAnswer").field("next", &self.next).field("secret", &self.secret.as_ref().map(|_| "***")).finish()
+        f.debug_struct("SecretAnswer")
+            .field("next", &self.next)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .finish()
     }
 }
 

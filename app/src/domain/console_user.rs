@@ -252,9 +252,8 @@ mod tests {
         let disable = now.validate().unwrap();
         assert_eq!(disable.effective, None);
         assert_eq!(disable.justification.as_str(), "Left the company");
-        let errors = DisableForm { effective_date: "31/01/2027".into(), justification: "  ".into() }
-            .validate()
-            .unwrap_err();
+        let errors =
+            DisableForm { effective_date: "31/01/2027".into(), justification: "  ".into() }.validate().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["effective_date", "justification"]);
         let later = DisableForm { effective_date: "2027-02-01".into(), justification: "Contract ends".into() };

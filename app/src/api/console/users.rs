@@ -62,8 +62,8 @@ pub struct UserListPage {
 pub async fn console_users(q: String, status: String, cursor: String) -> Result<UserListPage, AppError> {
     use crate::api::ssr::{reference, to_app_error};
     use crate::backend::services::console::users::search_users;
-    use crate::domain::admin_contact::Day;
     use crate::backend::store::user_search::{SearchKey, UserQuery};
+    use crate::domain::admin_contact::Day;
     let (state, admin) = super::ssr::merchant_admin().await?;
     let after = match cursor.as_str() {
         "" => None,
@@ -81,7 +81,13 @@ pub async fn console_users(q: String, status: String, cursor: String) -> Result<
             }
             UserLine {
                 name: format!("{} {}", r.first_name, r.last_name),
-                user_type: r.user_type.unwrap_or_else(|| if r.is_merchant_admin { "Merchant admin".into() } else { String::new() }),
+                user_type: r.user_type.unwrap_or_else(|| {
+                    if r.is_merchant_admin {
+                        "Merchant admin".into()
+                    } else {
+                        String::new()
+                    }
+                }),
                 company: r.company.unwrap_or_default(),
                 email: r.email.unwrap_or_default(),
                 id: r.id,
@@ -233,8 +239,7 @@ pub async fn reset_user_password(
     };
     let user = &view.user;
     let ctx = PasswordContext { username: &user.username, first_name: &user.first_name, last_name: &user.last_name };
-    let choice =
-        form.validate(&policy, &ctx, &CommonPasswordList).map_err(|fields| AppError::Validation { fields })?;
+    let choice = form.validate(&policy, &ctx, &CommonPasswordList).map_err(|fields| AppError::Validation { fields })?;
     let generated = crate::backend::services::console::user_access::reset_password(&state, &admin, &id, choice)
         .await
         .map_err(|e| to_app_error(e, reference()))?;
@@ -319,7 +324,11 @@ mod ssr {
         UserDetail {
             name: format!("{} {}", u.first_name, u.last_name),
             user_type: u.user_type.clone().unwrap_or_else(|| {
-                if u.is_merchant_admin { "Merchant admin".into() } else { "None yet (partial registration)".into() }
+                if u.is_merchant_admin {
+                    "Merchant admin".into()
+                } else {
+                    "None yet (partial registration)".into()
+                }
             }),
             organization: u.organization_name.clone().unwrap_or_default(),
             status: u.status.to_string(),

@@ -211,14 +211,12 @@ pub async fn claim_due_disable(
 /// CON-3 Delete: status `deleted` and the username released (REG-8), for anyone to register
 /// again. Nothing else of the user or their person is removed.
 pub async fn mark_deleted(conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE users SET status = $1, released_at = COALESCE(released_at, $2), updated_at = $2 WHERE id = $3",
-    )
-    .bind(<&'static str>::from(UserStatus::Deleted))
-    .bind(now_ms)
-    .bind(user_id)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("UPDATE users SET status = $1, released_at = COALESCE(released_at, $2), updated_at = $2 WHERE id = $3")
+        .bind(<&'static str>::from(UserStatus::Deleted))
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -88,11 +88,8 @@ pub async fn reset_password(
     let (password, method) = match choice {
         NewPassword::Typed(password) => (password, "typed"),
         NewPassword::Generated => {
-            let ctx = PasswordContext {
-                username: &user.username,
-                first_name: &user.first_name,
-                last_name: &user.last_name,
-            };
+            let ctx =
+                PasswordContext { username: &user.username, first_name: &user.first_name, last_name: &user.last_name };
             (generate(&policy, &ctx)?, "generated")
         }
     };
@@ -163,7 +160,8 @@ pub async fn grant_role(
     if in_force {
         after["sites_given"] = json!(sites::assign_for_role(&mut tx, user_id, &role_id, now).await?);
     }
-    let before = held.map(|h| json!({ "role_id": h.role_id, "role_name": h.name, "dates": dates(h.start_at, h.end_at) }));
+    let before =
+        held.map(|h| json!({ "role_id": h.role_id, "role_name": h.name, "dates": dates(h.start_at, h.end_at) }));
     log(&mut tx, operator.actor(), "user.role_granted", user_id, before, Some(after), Some(why), now).await?;
     tx.commit().await?;
     Ok(())
@@ -181,8 +179,11 @@ pub async fn remove_role(
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
     target(&mut tx, operator, user_id).await?;
-    let held =
-        store::roles_of(&mut tx, user_id).await?.into_iter().find(|r| r.role_id == role_id).ok_or(ServiceError::NotFound)?;
+    let held = store::roles_of(&mut tx, user_id)
+        .await?
+        .into_iter()
+        .find(|r| r.role_id == role_id)
+        .ok_or(ServiceError::NotFound)?;
     store::remove_role(&mut tx, user_id, role_id).await?;
     let before = json!({ "role_id": held.role_id, "role_name": held.name, "dates": dates(held.start_at, held.end_at) });
     let why = justification.map(Justification::as_str);

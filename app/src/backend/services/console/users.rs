@@ -172,8 +172,17 @@ pub async fn disable_user(
             after["effective_date"] = json!(today.iso());
             after["sessions_ended"] = json!(ended);
             let before = lifecycle(user.status, before.as_ref());
-            log(&mut tx, operator.actor(), "user.disabled", user_id, Some(before), Some(after), Some(justification), now)
-                .await?;
+            log(
+                &mut tx,
+                operator.actor(),
+                "user.disabled",
+                user_id,
+                Some(before),
+                Some(after),
+                Some(justification),
+                now,
+            )
+            .await?;
             Disabled::Now
         }
         Some(day) => {
@@ -181,7 +190,8 @@ pub async fn disable_user(
             let after = json!({ "status": user.status.to_string(), "disable_on": day.iso() });
             let before = lifecycle(user.status, before.as_ref());
             let action = "user.disable_scheduled";
-            log(&mut tx, operator.actor(), action, user_id, Some(before), Some(after), Some(justification), now).await?;
+            log(&mut tx, operator.actor(), action, user_id, Some(before), Some(after), Some(justification), now)
+                .await?;
             Disabled::Scheduled(day)
         }
     };
@@ -240,8 +250,7 @@ pub async fn enable_user(
     match (user.status, &schedule) {
         (UserStatus::Inactive, _) => users::set_status(&mut tx, user_id, UserStatus::Active, now).await?,
         (UserStatus::Active, Some(_)) => {}
-        (UserStatus::Active, None)
-        | (UserStatus::Pending | UserStatus::Rejected | UserStatus::Deleted, _) => {
+        (UserStatus::Active, None) | (UserStatus::Pending | UserStatus::Rejected | UserStatus::Deleted, _) => {
             return Err(ServiceError::Conflict(ConflictCode::UserStatus))
         }
     }
@@ -286,8 +295,16 @@ pub async fn delete_user(
             if requests::close(&mut tx, &request, Outcome::Rejected, now).await? {
                 let comment = Some("The user was deleted");
                 let decision = Outcome::Rejected.decision();
-                requests::record_decision(&mut tx, &request.id, request.current_step, decision, decided_by, comment, now)
-                    .await?;
+                requests::record_decision(
+                    &mut tx,
+                    &request.id,
+                    request.current_step,
+                    decision,
+                    decided_by,
+                    comment,
+                    now,
+                )
+                .await?;
                 closed.push(request.id);
             }
         }
@@ -311,7 +328,11 @@ pub async fn delete_user(
 /// PAR-1 sends such a user, once signed in (after a password reset here or a forgot-login
 /// link), to complete their registration: "no active person", nothing known, every active type
 /// offered. Answers the new user's id.
-pub async fn create_bare_user(state: &AppState, operator: &dyn Operator, bare: &BareUser) -> Result<String, ServiceError> {
+pub async fn create_bare_user(
+    state: &AppState,
+    operator: &dyn Operator,
+    bare: &BareUser,
+) -> Result<String, ServiceError> {
     let lower = bare.username.lower();
     {
         // REG-8 before writing, for a prompt answer; the unique index decides races.
@@ -322,11 +343,8 @@ pub async fn create_bare_user(state: &AppState, operator: &dyn Operator, bare: &
     }
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
-    let person = persons::NewPerson {
-        first_name: bare.first_name.as_str(),
-        last_name: bare.last_name.as_str(),
-        language: "en",
-    };
+    let person =
+        persons::NewPerson { first_name: bare.first_name.as_str(), last_name: bare.last_name.as_str(), language: "en" };
     let person_id = persons::insert(&mut tx, &person, now).await?;
     persons::set_status(&mut tx, &person_id, RecordStatus::Inactive, now).await?;
     persons::add_email(&mut tx, &person_id, bare.email.as_str(), true, now).await?;

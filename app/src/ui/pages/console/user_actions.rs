@@ -53,7 +53,11 @@ fn go() -> impl Fn(String) + Clone + 'static {
 
 #[component]
 pub fn DisableUserPage() -> impl IntoView {
-    user_page("Disable user", |id| format!("{}/disable", user_href(id)), |d| view! { <DisableUserForm detail=d /> }.into_any())
+    user_page(
+        "Disable user",
+        |id| format!("{}/disable", user_href(id)),
+        |d| view! { <DisableUserForm detail=d /> }.into_any(),
+    )
 }
 
 #[component]
@@ -91,7 +95,11 @@ fn DisableUserForm(detail: UserDetail) -> impl IntoView {
 
 #[component]
 pub fn DeleteUserPage() -> impl IntoView {
-    user_page("Delete user", |id| format!("{}/delete", user_href(id)), |d| view! { <DeleteUserForm detail=d /> }.into_any())
+    user_page(
+        "Delete user",
+        |id| format!("{}/delete", user_href(id)),
+        |d| view! { <DeleteUserForm detail=d /> }.into_any(),
+    )
 }
 
 #[component]
@@ -148,10 +156,14 @@ fn ResetPasswordForm(detail: UserDetail) -> impl IntoView {
         let ctx = PasswordContext { username: &username, first_name: "", last_name: "" };
         let checked = form.validate(&browser_password_policy(), &ctx, &NoCommonList).map(|_| ());
         let (id, go) = (id.clone(), go.clone());
-        state.submit(checked, move || reset_user_password(id, form), move |answer: SecretAnswer| match answer.secret {
-            Some(secret) => shown.set(Some(secret)),
-            None => go(answer.next),
-        });
+        state.submit(
+            checked,
+            move || reset_user_password(id, form),
+            move |answer: SecretAnswer| match answer.secret {
+                Some(secret) => shown.set(Some(secret)),
+                None => go(answer.next),
+            },
+        );
     };
     let user_page = user_href(&detail.id);
     let action = format!("{user_page}/password");
@@ -164,7 +176,8 @@ fn ResetPasswordForm(detail: UserDetail) -> impl IntoView {
         "A new password for {} ({}). Either way they must change it when they next sign in, and their open sessions end now.",
         detail.name, detail.username
     );
-    move || match shown.get() {
+    move || {
+        match shown.get() {
         Some(secret) => view! {
             <p class="notice" role="status">"The password was reset. It is shown only this once and never e-mailed: give it to the user yourself. They must change it when they next sign in."</p>
             <dl class="details">
@@ -204,6 +217,7 @@ fn ResetPasswordForm(detail: UserDetail) -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 

@@ -9,11 +9,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::console::users::{
-    console_user, console_users, create_bare_user, enable_user, may_create_users, notice_text, status_label,
-    user_href, UserDetail, NEW_USER, STATUS_FILTERS, USERS,
+    console_user, console_users, create_bare_user, enable_user, may_create_users, notice_text, status_label, user_href,
+    UserDetail, NEW_USER, STATUS_FILTERS, USERS,
 };
 use crate::domain::console_user::{BareUserForm, JustificationForm};
-use crate::ui::components::{read_form, refusal, ConsoleNav, FormActions, FormAlert, FormState, SelectField, TextField};
+use crate::ui::components::{
+    read_form, refusal, ConsoleNav, FormActions, FormAlert, FormState, SelectField, TextField,
+};
 
 fn list_href(pairs: &[(&str, String)]) -> String {
     let pairs: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
@@ -184,7 +186,7 @@ fn facts(d: &UserDetail) -> impl IntoView {
         .join(", ");
     let or_none = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
     let status = status_label(&d.status).to_owned();
-    let person = if d.person_active { "Active" } else { "Not yet a customer (partial registration pending)" };
+    let person = if d.person_active { "Active" } else { "Inactive" };
     view! {
         <dl class="details">
             <dt>"Name"</dt><dd>{d.name.clone()}</dd>
