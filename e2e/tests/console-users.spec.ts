@@ -13,6 +13,10 @@ import { mailsTo } from '../helpers/mail';
 import { consoleNav, screenshots, signInAsNewConsoleAdmin } from '../helpers/console';
 import type { Page } from '@playwright/test';
 
+/** The value of the user page's fact `term` (its <dd>). */
+const fact = (page: Page, term: string) =>
+  page.getByRole('main').locator('dl.details > dt').filter({ hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]');
+
 /** Finds `person` by a prefix of their username in /console/users and opens their page. */
 async function openUser(page: Page, person: Person): Promise<string> {
   // The list's search is a plain GET form (no app takeover to wait for).
@@ -62,7 +66,7 @@ test('a disabled user loses their open session, cannot sign in, and the audit lo
   await main.getByRole('button', { name: 'Disable', exact: true }).click();
   await expect(page).toHaveURL((url) => url.pathname === `/console/users/${id}` && url.searchParams.get('notice') === 'disabled');
   await expect(main.getByRole('status').first()).toContainText('The user was disabled');
-  await expect(main.getByRole('definition').filter({ hasText: /^Inactive$/ })).toHaveCount(1);
+  await expect(fact(page, 'Status')).toHaveText('Inactive');
   await expectAccessible(page);
 
   // Dana's open session has ended: the next page asks her to sign in.
@@ -84,7 +88,7 @@ test('a disabled user loses their open session, cannot sign in, and the audit lo
   await open(page, `/console/users/${id}`);
   await main.getByRole('button', { name: 'Enable', exact: true }).click();
   await expect(page).toHaveURL((url) => url.searchParams.get('notice') === 'enabled');
-  await expect(main.getByRole('definition').filter({ hasText: /^Active$/ })).toHaveCount(1);
+  await expect(fact(page, 'Status')).toHaveText('Active');
 });
 
 test('a generated password is shown once; the user signs in with it and must change it', async ({ page, request, browser }) => {
@@ -195,7 +199,7 @@ test('without JavaScript: create a bare user, grant a dated role, delete with co
   await main.getByRole('textbox', { name: 'Justification' }).fill('Created by mistake');
   await main.getByRole('button', { name: 'Delete user' }).click();
   await expect(page).toHaveURL((url) => url.searchParams.get('notice') === 'deleted');
-  await expect(main.getByRole('definition').filter({ hasText: /^Deleted$/ })).toHaveCount(1);
+  await expect(fact(page, 'Status')).toHaveText('Deleted');
   await expectAccessible(page);
 
   // The username is free again (REG-8).
