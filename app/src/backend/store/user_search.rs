@@ -327,9 +327,10 @@ mod tests {
     #[test]
     fn a_prefix_is_a_byte_range_and_the_cursor_survives_any_term() {
         let (lo, hi) = bounds("a%_");
-        assert!("a%_b".to_owned() >= lo && "a%_b".to_owned() < hi);
-        assert!("a%b".to_owned() < lo, "% and _ are literal");
-        assert!("a%_\u{10fffe}".to_owned() < hi);
+        let (lo, hi) = (lo.as_str(), hi.as_str());
+        assert!("a%_b" >= lo && "a%_b" < hi);
+        assert!("a%b" < lo, "% and _ are literal");
+        assert!("a%_\u{10fffe}" < hi);
         let key = SearchKey { term: "o'neil@x.com & co".into(), person_id: "p1".into(), user_id: "u1".into() };
         assert_eq!(SearchKey::decode(&key.encode()), Some(key));
         assert_eq!(SearchKey::decode("no separators"), None);

@@ -37,24 +37,32 @@ impl std::fmt::Debug for GeneratedPassword {
 }
 
 /// Letters and digits that cannot be mistaken for one another when read aloud or retyped
-/// (no 0/O, 1/l/I): 55 symbols, about 5.8 bits each.
+/// (no 0/O, 1/l/I): 56 symbols, about 5.8 bits each.
 const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-/// Groups of four, joined by `-`: five groups are 20 random symbols, about 115 bits.
+/// Groups of four symbols joined by `-`, for reading: at least 24 characters (20 random
+/// symbols, about 116 bits), longer when the policy asks for more.
 const GROUP: usize = 4;
-const MIN_GROUPS: usize = 5;
+const MIN_LENGTH: usize = 24;
 
-/// A strong random password from the operating system's generator, long enough for the policy
-/// (REG-9 `password_min_length`) and accepted by it.
+/// A strong random password from the operating system's generator, as long as the policy
+/// (REG-9 `password_min_length`) asks, and accepted by it.
 fn generate(policy: &PasswordPolicy, ctx: &PasswordContext<'_>) -> Result<Password, ServiceError> {
     let mut rng = rand::rngs::OsRng;
-    let groups = MIN_GROUPS.max(policy.min_length.div_ceil(GROUP + 1) + 1);
+    let length = MIN_LENGTH.max(policy.min_length).min(Password::MAX_LENGTH);
     // A random text containing the user's name or a common password is astronomically rare;
     // a few attempts make it impossible in practice.
     for _ in 0..8 {
-        let text: Vec<String> = (0..groups)
-            .map(|_| (0..GROUP).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect())
-            .collect();
-        if let Ok(password) = Password::parse(text.join("-"), policy, ctx, &CommonPasswordList) {
+        let text: String =
+            (0..length)
+                .map(|i| {
+                    if i % (GROUP + 1) == GROUP {
+                        '-'
+                    } else {
+                        char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])
+                    }
+                })
+                .collect();
+        if let Ok(password) = Password::parse(text, policy, ctx, &CommonPasswordList) {
             return Ok(password);
         }
     }
