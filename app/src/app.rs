@@ -25,7 +25,11 @@ use crate::ui::pages::console::enrollments::{EnrollmentPage, EnrollmentsPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::settings::SettingsPage;
 use crate::ui::pages::console::sites::{SitePage, SitesPage};
+use crate::ui::pages::console::user_actions::{
+    DeleteUserPage, DisableUserPage, GrantUserRolePage, RemoveUserRolePage, ResetUserPasswordPage,
+};
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
+use crate::ui::pages::console::users::{ConsoleUserPage, ConsoleUsersPage, NewConsoleUserPage};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
@@ -121,6 +125,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/sites") view=SitesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/sites/new") view=SitePage ssr=SsrMode::Async />
                     <Route path=path!("/console/sites/:id") view=SitePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users") view=ConsoleUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/new") view=NewConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id") view=ConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/enable") view=ConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/disable") view=DisableUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/delete") view=DeleteUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/password") view=ResetUserPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/roles/grant") view=GrantUserRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/roles/:role_id/remove") view=RemoveUserRolePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />

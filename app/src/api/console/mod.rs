@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod overview;
 pub mod settings;
 pub mod user_types;
+pub mod users;
 
 use serde::{Deserialize, Serialize};
 

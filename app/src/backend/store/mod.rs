@@ -8,6 +8,7 @@ pub mod approvals;
 pub mod approvers;
 pub mod audit;
 pub mod catalog;
+pub mod console_users;
 pub mod contacts;
 pub mod custom_roles;
 pub mod email_addresses;
@@ -24,6 +25,7 @@ pub mod server_secrets;
 pub mod sessions;
 pub mod sites;
 pub mod throttle;
+pub mod user_search;
 pub mod user_types;
 pub mod users;
 

@@ -8,4 +8,6 @@ pub mod enrollments;
 pub mod home;
 pub mod settings;
 pub mod sites;
+pub mod user_actions;
 pub mod user_types;
+pub mod users;
