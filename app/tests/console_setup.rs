@@ -569,8 +569,9 @@ async fn edits_racing_registrations_never_leave_a_request_on_missing_steps() {
         let start = Arc::new(tokio::sync::Barrier::new(2 * RACERS));
         let mut tasks = Vec::new();
         for i in 0..RACERS {
-            let (state, start, registry_id) = (state.clone(), start.clone(), acme.registry_id.clone());
+            let (registrar, gate, registry_id) = (state.clone(), start.clone(), acme.registry_id.clone());
             tasks.push(tokio::spawn(async move {
+                let (state, start) = (registrar, gate);
                 let mut fields = app::testing::person(&format!("racer.{i}"), "Ann");
                 fields.insert("registry_id".into(), registry_id);
                 start.wait().await;
