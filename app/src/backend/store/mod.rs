@@ -3,13 +3,17 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod api_tokens;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
 pub mod contacts;
 pub mod custom_roles;
+pub mod directory;
 pub mod email_addresses;
 pub mod email_confirmations;
+pub mod idempotency;
+pub mod integration_users;
 pub mod login_help;
 pub mod organizations;
 pub mod outbox;
