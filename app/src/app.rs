@@ -15,6 +15,8 @@ use crate::ui::pages::approvals::{
     ConsoleRejectPage,
 };
 use crate::ui::pages::console::home::ConsoleHomePage;
+use crate::ui::pages::console::settings::SettingsPage;
+use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
 use crate::ui::pages::company::{
     CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
 };
@@ -83,6 +85,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/approvals/:id/approve") view=CompanyApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/approvals/:id/reject") view=CompanyRejectPage ssr=SsrMode::Async />
                     <Route path=path!("/console") view=ConsoleHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types") view=UserTypesPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/:key") view=UserTypePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />

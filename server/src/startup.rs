@@ -31,6 +31,8 @@ use crate::session_store::DbSessionStore;
 use crate::{background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
+use app::api::console::settings::SaveSettings;
+use app::api::console::user_types::{CreateUserType, UpdateUserType};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
 use app::api::admin::user_roles::{GrantRole, RevokeRole};
 use app::api::admin::user_sites::{AssignSite, RemoveSite};
@@ -222,6 +224,9 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/contacts/{id}/sites/{site_id}/remove", form_post::<RemoveSite>(&[]))
         .route("/admin/contacts/{id}/accounts/{account_id}/assign", form_post::<AssignAccount>(&[]))
         .route("/admin/contacts/{id}/accounts/{account_id}/remove", form_post::<RemoveAccount>(&[]))
+        .route("/console/settings", form_post::<SaveSettings>(&[]))
+        .route("/console/user-types/new", form_post::<CreateUserType>(&[]))
+        .route("/console/user-types/{current_key}", form_post::<UpdateUserType>(&[]))
         .route("/admin/roles/new", form_post::<CreateRole>(&[]))
         .route("/admin/roles/{id}", form_post::<UpdateRole>(&[]))
         .route("/admin/roles/{id}/delete", form_post::<DeleteRole>(&[]))

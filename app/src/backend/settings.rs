@@ -26,6 +26,8 @@ pub struct Settings {
     pub merchant_name: String,
     pub sender_address: String,
     pub support_contact: String,
+    /// NOT-2: the address e-mail links start with; `None` uses the server's configured one.
+    pub public_base_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             merchant_name: "Gatehouse Store".into(),
             sender_address: "Gatehouse Store <no-reply@gatehouse.example>".into(),
             support_contact: "support@gatehouse.example".into(),
+            public_base_url: None,
         }
     }
 }
@@ -83,6 +86,9 @@ impl Settings {
             "merchant_name" => self.merchant_name = value,
             "sender_address" => self.sender_address = value,
             "support_contact" => self.support_contact = value,
+            "public_base_url" => {
+                self.public_base_url = Some(value.trim().to_owned()).filter(|url| !url.is_empty());
+            }
             _ => {}
         }
     }
@@ -96,6 +102,11 @@ impl Settings {
         }
         Ok(settings)
     }
+}
+
+/// The stored `key = value` rows (the console shows them beside the defaults).
+pub async fn stored(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as("SELECT key, value FROM settings ORDER BY key LIMIT 500").fetch_all(&mut *conn).await?)
 }
 
 /// Writes one setting (console and tests).
@@ -131,4 +142,32 @@ pub async fn claim_universal_approver(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::settings_form::SETTINGS;
+
+    // covers: CON-2
+    #[test]
+    fn the_consoles_defaults_are_the_settings_defaults() {
+        let mut applied = Settings::default();
+        for spec in SETTINGS {
+            applied.apply(spec.key, spec.default.to_owned());
+        }
+        assert_eq!(applied, Settings::default());
+        // and every key the console writes is one the settings read
+        for spec in SETTINGS {
+            let mut changed = Settings::default();
+            let other = match spec.default {
+                "1" => "0",
+                "0" => "1",
+                "" => "x",
+                _ => "99",
+            };
+            changed.apply(spec.key, other.to_owned());
+            assert_ne!(changed, Settings::default(), "{} is not read", spec.key);
+        }
+    }
 }

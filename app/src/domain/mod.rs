@@ -26,6 +26,8 @@ pub mod registration;
 pub mod registration_form;
 pub mod registry_id;
 pub mod safe_ref;
+pub mod settings_form;
+pub mod user_type_form;
 pub mod username;
 pub mod vocabulary;
 
@@ -54,6 +56,7 @@ pub use registration::{IndividualForm, IndividualRegistration};
 pub use registration_form::{Organization, Registration, RegistrationForm, RegistrationRules};
 pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};
 pub use safe_ref::{safe_ref, with_ref};
+pub use user_type_form::{UserTypeDefinition, UserTypeForm};
 pub use username::{Username, UsernameError};
 pub use vocabulary::{
     ApproverKind, ContactKind, ContactStatus, Decision, OrganizationKind, Permission, PermissionSet, RecordStatus,

@@ -3,6 +3,8 @@
 //! whatever the page showed.
 
 pub mod overview;
+pub mod settings;
+pub mod user_types;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +67,7 @@ pub const CONSOLE_SECTIONS: &[ConsoleSection] = &[
 
 /// The console's home: what waits for the merchant's staff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsoleOverview {
+pub struct ConsoleSummary {
     pub pending_requests: i64,
     pub failed_messages: i64,
 }

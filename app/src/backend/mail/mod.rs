@@ -46,7 +46,7 @@ impl Brand {
         Self {
             merchant_name: settings.merchant_name.clone(),
             support_contact: settings.support_contact.clone(),
-            public_url: public_url.trim_end_matches('/').to_owned(),
+            public_url: settings.public_base_url.as_deref().unwrap_or(public_url).trim_end_matches('/').to_owned(),
         }
     }
 

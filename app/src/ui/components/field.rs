@@ -127,3 +127,55 @@ pub fn NewPasswordFields(state: FormState) -> impl IntoView {
     // recursion limit in the crates that link the app.
     .into_any()
 }
+
+/// Several choices as checkboxes in a fieldset (never a multi-select), each posted as `name`
+/// with its value; the error of `name` is tied to the group.
+#[component]
+pub fn CheckboxGroup(
+    state: FormState,
+    legend: &'static str,
+    name: &'static str,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+    #[prop(optional)] chosen: Vec<String>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let error = move || state.error_for(name);
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<String> = [has_hint.then(|| hint_id.clone()), error().map(|_| error_id.clone())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let empty = options.is_empty().then(|| view! { <p class="field-hint">"There is nothing to choose yet."</p> });
+    view! {
+        <fieldset class="group" class:field-invalid=move || error().is_some() aria-describedby=described_by>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            {empty}
+            {options
+                .into_iter()
+                .enumerate()
+                .map(|(i, (value, label))| {
+                    let input_id = format!("{name}-{i}");
+                    let checked = chosen.contains(&value);
+                    view! {
+                        <div class="field field-checkbox">
+                            <input type="checkbox" id=input_id.clone() name=name value=value checked=checked />
+                            <label for=input_id>{label}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            {move || error().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </fieldset>
+    }
+    .into_any()
+}

@@ -15,7 +15,7 @@ pub use address_fields::{posted_address, AddressFields};
 pub use alert::FormAlert;
 pub use console_nav::ConsoleNav;
 pub use contact_tabs::ContactTabs;
-pub use field::{Checkbox, NewPasswordFields, SelectField, TextField};
+pub use field::{Checkbox, CheckboxGroup, NewPasswordFields, SelectField, TextField};
 pub use form::{browser_password_policy, read_form, FormActions, FormState};
 pub use profile_nav::ProfileNav;
 pub use refusal::refusal;

@@ -1,6 +1,9 @@
 //! The merchant console (SPEC §9): one module per area. Every use case takes the
 //! `MerchantAdmin` capability, so none can run for a customer.
 
+pub mod settings;
+pub mod user_types;
+
 use crate::backend::authz::MerchantAdmin;
 use crate::backend::error::ServiceError;
 use crate::backend::state::AppState;
