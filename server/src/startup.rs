@@ -28,7 +28,7 @@ use crate::context::leptos_context;
 use crate::forms::form_post;
 use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
-use crate::{background, forms, health};
+use crate::{api, background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
 use app::api::console::settings::SaveSettings;
@@ -255,7 +255,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(rpc_errors::error_status))
         .layer(middleware::from_fn(password_change::gate))
         .layer(sessions)
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new())
+        // SPEC §13: the JSON API, outside the sessions, the LOG-3 gate and the server functions'
+        // error mapping (it answers its own problems); the layers below apply to it too.
+        .nest(api::API_PREFIX, api::router(api::auth::ClientLimits::per_minute(config.api_requests_per_minute)));
     let router = match limits {
         Some(limits) => router.layer(middleware::from_fn(rate_limit::limit)).layer(Extension(limits)),
         None => router,
