@@ -15,6 +15,7 @@ use crate::ui::pages::approvals::{
     ConsoleRejectPage,
 };
 use crate::ui::pages::console::home::ConsoleHomePage;
+use crate::ui::pages::console::integrations::{IntegrationPage, IntegrationSecretPage, IntegrationsPage};
 use crate::ui::pages::console::settings::SettingsPage;
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
 use crate::ui::pages::company::{
@@ -88,6 +89,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/user-types") view=UserTypesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/user-types/:key") view=UserTypePage ssr=SsrMode::Async />
+                    // CON-4. A failed plain post of Inactivate / Activate renders the integration user's page again.
+                    <Route path=path!("/console/integrations") view=IntegrationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id") view=IntegrationPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id/secret") view=IntegrationSecretPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id/inactivate") view=IntegrationPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id/activate") view=IntegrationPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />

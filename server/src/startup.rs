@@ -31,6 +31,9 @@ use crate::session_store::DbSessionStore;
 use crate::{api, background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
+use app::api::console::integrations::{
+    ActivateIntegration, CreateIntegration, InactivateIntegration, ReplaceIntegrationSecret, SaveIntegration,
+};
 use app::api::console::settings::SaveSettings;
 use app::api::console::user_types::{CreateUserType, UpdateUserType};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
@@ -225,6 +228,12 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/contacts/{id}/accounts/{account_id}/assign", form_post::<AssignAccount>(&[]))
         .route("/admin/contacts/{id}/accounts/{account_id}/remove", form_post::<RemoveAccount>(&[]))
         .route("/console/settings", form_post::<SaveSettings>(&[]))
+        // CON-4: integration users.
+        .route("/console/integrations/new", form_post::<CreateIntegration>(&[]))
+        .route("/console/integrations/{id}", form_post::<SaveIntegration>(&[]))
+        .route("/console/integrations/{id}/inactivate", form_post::<InactivateIntegration>(&[]))
+        .route("/console/integrations/{id}/activate", form_post::<ActivateIntegration>(&[]))
+        .route("/console/integrations/{id}/secret", form_post::<ReplaceIntegrationSecret>(&[]))
         .route("/console/user-types/new", form_post::<CreateUserType>(&[]))
         .route("/console/user-types/{current_key}", form_post::<UpdateUserType>(&[]))
         .route("/admin/roles/new", form_post::<CreateRole>(&[]))

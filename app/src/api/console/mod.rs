@@ -2,6 +2,7 @@
 //! `/console…`. Each server function makes its `MerchantAdmin` capability itself (SEC-5),
 //! whatever the page showed.
 
+pub mod integrations;
 pub mod overview;
 pub mod settings;
 pub mod user_types;
