@@ -14,7 +14,7 @@ pub mod token;
 
 use std::sync::Arc;
 
-use axum::http::{header, Request};
+use axum::http::{header, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Extension, Router};
 use utoipa::openapi::security::{ClientCredentials, Flow, Http, HttpAuthScheme, OAuth2, Scopes, SecurityScheme};
@@ -130,7 +130,9 @@ pub fn router(limits: ClientLimits) -> Router {
     let (router, document) = routes(limits);
     let json = Arc::new(document.to_json().unwrap_or_else(|_| "{}".into()));
     router
-        .fallback(|Reference(reference): Reference| async move { ApiError::not_found(&reference) })
+        .fallback(|Reference(reference): Reference| async move {
+            ApiError::new(StatusCode::NOT_FOUND, "no-such-path", "Not found", "This API has no such path.", &reference)
+        })
         .method_not_allowed_fallback(|request: Request<axum::body::Body>| async move {
             let (parts, _) = request.into_parts();
             ApiError::method_not_allowed(&reference_of(&parts))
