@@ -68,7 +68,18 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  // `*.late.spec.ts` change what every other spec relies on (which user types /register lists,
+  // how the seeded approval definition routes staff): they run after all the others. Run one
+  // alone with `npx playwright test --no-deps tests/<name>.late.spec.ts`.
+  projects: [
+    { name: 'chromium', testIgnore: /\.late\.spec\.ts$/, use: { ...devices['Desktop Chrome'] } },
+    {
+      name: 'late',
+      testMatch: /\.late\.spec\.ts$/,
+      dependencies: ['chromium'],
+      use: { ...devices['Desktop Chrome'] },
+    },
+  ],
   webServer: {
     // The server's own log goes to server.log in the temporary folder (tests read reference
     // codes from it, LOG-1).

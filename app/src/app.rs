@@ -14,13 +14,14 @@ use crate::ui::pages::approvals::{
     CompanyApprovalsPage, CompanyApprovePage, CompanyRejectPage, ConsoleApprovalsPage, ConsoleApprovePage,
     ConsoleRejectPage,
 };
+use crate::ui::pages::company::{
+    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
+};
+use crate::ui::pages::console::activity::{AuditLogPage, OutboxPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::integrations::{IntegrationPage, IntegrationSecretPage, IntegrationsPage};
 use crate::ui::pages::console::settings::SettingsPage;
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
-use crate::ui::pages::company::{
-    CompanyAdministratorsPage, CompanyEditAddressPage, CompanyNewAddressPage, CompanyPage,
-};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
@@ -88,9 +89,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console") view=ConsoleHomePage ssr=SsrMode::Async />
                     <Route path=path!("/console/user-types") view=UserTypesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/settings") view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/console/user-types/:key") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/outbox") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/outbox/:id/retry") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/new") view=UserTypePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/user-types/:current_key") view=UserTypePage ssr=SsrMode::Async />
                     // CON-4. A failed plain post of Inactivate / Activate renders the integration user's page again.
                     <Route path=path!("/console/integrations") view=IntegrationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/new") view=IntegrationPage ssr=SsrMode::Async />
                     <Route path=path!("/console/integrations/:id") view=IntegrationPage ssr=SsrMode::Async />
                     <Route path=path!("/console/integrations/:id/secret") view=IntegrationSecretPage ssr=SsrMode::Async />
                     <Route path=path!("/console/integrations/:id/inactivate") view=IntegrationPage ssr=SsrMode::Async />

@@ -31,11 +31,6 @@ use crate::session_store::DbSessionStore;
 use crate::{api, background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
-use app::api::console::integrations::{
-    ActivateIntegration, CreateIntegration, InactivateIntegration, ReplaceIntegrationSecret, SaveIntegration,
-};
-use app::api::console::settings::SaveSettings;
-use app::api::console::user_types::{CreateUserType, UpdateUserType};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
 use app::api::admin::user_roles::{GrantRole, RevokeRole};
 use app::api::admin::user_sites::{AssignSite, RemoveSite};
@@ -45,6 +40,12 @@ use app::api::auth::forgot::Forgot;
 use app::api::auth::reset_password::ResetPassword;
 use app::api::auth::sign_in::SignIn;
 use app::api::company::profile::SaveCompanyProfile;
+use app::api::console::activity::RetryMessage;
+use app::api::console::integrations::{
+    ActivateIntegration, CreateIntegration, InactivateIntegration, ReplaceIntegrationSecret, SaveIntegration,
+};
+use app::api::console::settings::SaveSettings;
+use app::api::console::user_types::{CreateUserType, UpdateUserType};
 use app::api::profile::add_email::AddEmail;
 use app::api::profile::addresses::{AddAddress, EditAddress, PreferAddress, RemoveAddress};
 use app::api::profile::confirm_email::ConfirmEmail;
@@ -228,6 +229,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/contacts/{id}/accounts/{account_id}/assign", form_post::<AssignAccount>(&[]))
         .route("/admin/contacts/{id}/accounts/{account_id}/remove", form_post::<RemoveAccount>(&[]))
         .route("/console/settings", form_post::<SaveSettings>(&[]))
+        .route("/console/outbox/{id}/retry", form_post::<RetryMessage>(&[]))
         // CON-4: integration users.
         .route("/console/integrations/new", form_post::<CreateIntegration>(&[]))
         .route("/console/integrations/{id}", form_post::<SaveIntegration>(&[]))

@@ -16,7 +16,8 @@ pub const MAX_SHORT_NAME: usize = 60;
 pub const USER_TYPE_KEY_TAKEN: &str = "Another user type has this key";
 
 /// The headings of `/register` (REG-1) a type can be listed under; none lists it under "Others".
-pub const USER_TYPE_GROUPS: &[(&str, &str)] = &[("individual", "Individual"), ("company", "Company"), ("partner", "Partner")];
+pub const USER_TYPE_GROUPS: &[(&str, &str)] =
+    &[("individual", "Individual"), ("company", "Company"), ("partner", "Partner")];
 
 /// The form as posted (field names are the contract of CON-1).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,13 +82,19 @@ impl UserTypeForm {
         if long_name.is_empty() {
             errors.push(FieldError::new("long_name", "Enter the long name registrants see"));
         } else if long_name.chars().count() > MAX_LONG_NAME {
-            errors.push(FieldError::new("long_name", format!("The long name must be at most {MAX_LONG_NAME} characters")));
+            errors.push(FieldError::new(
+                "long_name",
+                format!("The long name must be at most {MAX_LONG_NAME} characters"),
+            ));
         }
         let short_name = one_line(&self.short_name);
         if short_name.is_empty() {
             errors.push(FieldError::new("short_name", "Enter a short name"));
         } else if short_name.chars().count() > MAX_SHORT_NAME {
-            errors.push(FieldError::new("short_name", format!("The short name must be at most {MAX_SHORT_NAME} characters")));
+            errors.push(FieldError::new(
+                "short_name",
+                format!("The short name must be at most {MAX_SHORT_NAME} characters"),
+            ));
         }
         let group = self.group.trim();
         let group = if group.is_empty() {
@@ -211,7 +218,10 @@ mod tests {
         for field in ["key", "long_name", "short_name", "group", "kind", "sort_order"] {
             assert!(message_for(&errors, field).is_some(), "{field}: {errors:?}");
         }
-        assert_eq!(message_for(&UserTypeForm { key: String::new(), ..form() }.validate().unwrap_err(), "key"), Some("Enter a key"));
+        assert_eq!(
+            message_for(&UserTypeForm { key: String::new(), ..form() }.validate().unwrap_err(), "key"),
+            Some("Enter a key")
+        );
         for key in ["1abc", "a-b", "ümlaut", &"a".repeat(MAX_KEY + 1)] {
             assert!(UserTypeForm { key: key.into(), ..form() }.validate().is_err(), "{key}");
         }
@@ -225,7 +235,8 @@ mod tests {
         assert!(!posted.active && !posted.self_service);
         assert_eq!(posted.roles, vec!["r1", "r2"]);
         let checked: UserTypeForm =
-            serde_html_form::from_str("key=a&long_name=A&short_name=A&kind=individual&active=on&self_service=on").unwrap();
+            serde_html_form::from_str("key=a&long_name=A&short_name=A&kind=individual&active=on&self_service=on")
+                .unwrap();
         assert!(checked.active && checked.self_service);
         assert!(checked.roles.is_empty());
     }

@@ -2,6 +2,7 @@
 //! `/console…`. Each server function makes its `MerchantAdmin` capability itself (SEC-5),
 //! whatever the page showed.
 
+pub mod activity;
 pub mod integrations;
 pub mod overview;
 pub mod settings;
@@ -59,11 +60,7 @@ pub const CONSOLE_SECTIONS: &[ConsoleSection] = &[
         href: "/console/audit",
         summary: "Every security-relevant change: who, what, when, why.",
     },
-    ConsoleSection {
-        label: "Outbox",
-        href: "/console/outbox",
-        summary: "E-mail queued, sent and failed, with retry.",
-    },
+    ConsoleSection { label: "Outbox", href: "/console/outbox", summary: "E-mail queued, sent and failed, with retry." },
 ];
 
 /// The console's home: what waits for the merchant's staff.

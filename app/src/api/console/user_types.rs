@@ -92,10 +92,9 @@ pub async fn user_type_editor(key: String) -> Result<UserTypeEditorInfo, AppErro
             sort_order: d.sort_order.to_string(),
         })
     };
-    let views =
-        |choices: Vec<crate::backend::store::user_types::Choice>| -> Vec<ChoiceView> {
-            choices.into_iter().map(|c| ChoiceView { id: c.id, name: c.name }).collect()
-        };
+    let views = |choices: Vec<crate::backend::store::user_types::Choice>| -> Vec<ChoiceView> {
+        choices.into_iter().map(|c| ChoiceView { id: c.id, name: c.name }).collect()
+    };
     Ok(UserTypeEditorInfo {
         stored,
         definitions: views(choices.definitions),

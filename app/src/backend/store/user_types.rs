@@ -230,8 +230,7 @@ pub async fn choices(conn: &mut AnyConnection) -> Result<(Vec<Choice>, Vec<Choic
     let roles = sqlx::query_as("SELECT id, name FROM roles WHERE organization_id IS NULL ORDER BY name LIMIT 500")
         .fetch_all(&mut *conn)
         .await?;
-    let enrollments = sqlx::query_as("SELECT id, name FROM enrollments ORDER BY name LIMIT 500")
-        .fetch_all(&mut *conn)
-        .await?;
+    let enrollments =
+        sqlx::query_as("SELECT id, name FROM enrollments ORDER BY name LIMIT 500").fetch_all(&mut *conn).await?;
     Ok((definitions, roles, enrollments))
 }

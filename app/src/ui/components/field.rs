@@ -147,10 +147,8 @@ pub fn CheckboxGroup(
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
-            let ids: Vec<String> = [has_hint.then(|| hint_id.clone()), error().map(|_| error_id.clone())]
-                .into_iter()
-                .flatten()
-                .collect();
+            let ids: Vec<String> =
+                [has_hint.then(|| hint_id.clone()), error().map(|_| error_id.clone())].into_iter().flatten().collect();
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };

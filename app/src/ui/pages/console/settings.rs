@@ -8,7 +8,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::console::settings::{current_settings, save_settings, SettingsInfo, SETTINGS_PAGE};
 use crate::domain::settings_form::{setting_groups, SettingKind, SettingSpec, SettingsForm, SETTINGS};
-use crate::ui::components::{read_form, refusal, ConsoleNav, FormActions, FormAlert, FormState, SelectField, TextField};
+use crate::ui::components::{
+    read_form, refusal, ConsoleNav, FormActions, FormAlert, FormState, SelectField, TextField,
+};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

@@ -79,7 +79,7 @@ pub fn UserTypesPage() -> impl IntoView {
 pub fn UserTypePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let key = move || params.read().get("key").filter(|k| k != "new").unwrap_or_default();
+    let key = move || params.read().get("current_key").filter(|k| k != "new").unwrap_or_default();
     let editor = Resource::new(key, user_type_editor);
     let notice = move || query.read().get("notice").and_then(|n| notice_text(&n));
     view! {
