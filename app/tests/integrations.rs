@@ -68,7 +68,8 @@ async fn an_integration_user_gets_a_generated_secret_stored_as_argon2id_and_neve
         assert!(!format!("{secret:?}").contains(secret.expose()), "[{label}] Debug hides the secret");
         let hash = one(&state, "SELECT secret_hash FROM integration_users WHERE id = $1", &[&id]).await;
         assert!(hash.starts_with("$argon2id$"), "[{label}] {hash}");
-        let audit = strings(&state, "SELECT COALESCE(after_value, '') FROM audit_log WHERE subject_id = $1", &[&id]).await;
+        let audit =
+            strings(&state, "SELECT COALESCE(after_value, '') FROM audit_log WHERE subject_id = $1", &[&id]).await;
         assert_eq!(audit.len(), 1, "[{label}]");
         assert!(audit[0].contains("cpq-prod") && audit[0].contains("approvals:read"), "[{label}] {}", audit[0]);
         assert!(!audit[0].contains(secret.expose()) && !audit[0].contains(&hash), "[{label}] no secret audited");
@@ -147,7 +148,8 @@ async fn a_token_works_for_15_minutes_and_stops_at_once_when_the_integration_use
         assert!(integration(&state, &token).await.is_err(), "[{label}] a new secret ends the old tokens");
         assert!(issue_token(&state, "cpq", &secret).await.is_err(), "[{label}] the old secret is refused");
         assert!(issue_token(&state, "cpq", replaced.expose()).await.is_ok(), "[{label}] the new one works");
-        let audited = strings(&state, "SELECT COALESCE(after_value, '') FROM audit_log WHERE subject_id = $1", &[&id]).await;
+        let audited =
+            strings(&state, "SELECT COALESCE(after_value, '') FROM audit_log WHERE subject_id = $1", &[&id]).await;
         assert!(audited.iter().all(|a| !a.contains(replaced.expose())), "[{label}] never the secret");
     })
     .await;
@@ -306,7 +308,8 @@ async fn registrations_and_decisions_go_through_the_pages_use_cases_audited_as_t
         );
 
         let reader = client.approver(ApiScope::ApprovalsRead).unwrap();
-        let queue: Vec<String> = pending_after(&state, &reader, None, 50).await.unwrap().into_iter().map(|r| r.id).collect();
+        let queue: Vec<String> =
+            pending_after(&state, &reader, None, 50).await.unwrap().into_iter().map(|r| r.id).collect();
         let ann_request = submitted.request_id.clone().unwrap();
         assert!(queue.contains(&acme_request) && queue.contains(&ann_request), "[{label}] merchant-wide (APR-8)");
         assert!(!queue.contains(&globex_request), "[{label}] only its sales groups' requests");
@@ -346,7 +349,12 @@ async fn registrations_and_decisions_go_through_the_pages_use_cases_audited_as_t
         );
         let queue_after = pending_after(&state, &reader, None, 50).await.unwrap();
         assert!(queue_after.iter().all(|r| r.id != acme_request), "[{label}] decided requests leave the queue");
-        let decided_by = strings(&state, "SELECT COALESCE(decided_by, '-') FROM request_decisions WHERE request_id = $1", &[&acme_request]).await;
+        let decided_by = strings(
+            &state,
+            "SELECT COALESCE(decided_by, '-') FROM request_decisions WHERE request_id = $1",
+            &[&acme_request],
+        )
+        .await;
         assert_eq!(decided_by, ["-"], "[{label}] no user is named as deciding");
     })
     .await;
@@ -374,9 +382,16 @@ async fn an_idempotency_key_is_claimed_once_answered_again_and_refused_for_anoth
             other => panic!("[{label}] {other:?}"),
         }
         assert_eq!(claim(&other, "h1").await, Claim::Claimed, "[{label}] keys are per client");
-        integration_api::complete_idempotency_key(&state, &client, "key-1", 201, Some("application/json"), "{\"id\":1}")
-            .await
-            .unwrap();
+        integration_api::complete_idempotency_key(
+            &state,
+            &client,
+            "key-1",
+            201,
+            Some("application/json"),
+            "{\"id\":1}",
+        )
+        .await
+        .unwrap();
         match claim(&client, "h1").await {
             Claim::Used(stored) => {
                 assert_eq!(stored.status, Some(201));

@@ -89,7 +89,12 @@ async fn client_credentials_get_a_bearer_token_and_wrong_or_inactive_ones_get_40
         let body: Value = wrong.json().await.unwrap();
         assert_eq!(body["error"], "invalid_client", "[{label}] RFC 6749 §5.2");
         assert!(body["reference"].is_string() && body["status"] == 401, "[{label}] and the problem's members");
-        let failures = one(&app.state, "SELECT failures || '' FROM sign_in_failures WHERE lower_username = 'client:cpq-prod'", &[]).await;
+        let failures = one(
+            &app.state,
+            "SELECT failures || '' FROM sign_in_failures WHERE lower_username = 'client:cpq-prod'",
+            &[],
+        )
+        .await;
         assert_eq!(failures, "1", "[{label}] counted by SEC-4");
 
         let unsupported = token_response(&app, "cpq-prod", &secret, "password").await;
@@ -125,7 +130,10 @@ fn protected_operations(document: &Value) -> Vec<(String, String)> {
             continue;
         }
         for method in item.as_object().unwrap().keys() {
-            operations.push((method.to_uppercase(), format!("/api/v1{}", path.replace("{id}", "00000000-0000-7000-8000-000000000000"))));
+            operations.push((
+                method.to_uppercase(),
+                format!("/api/v1{}", path.replace("{id}", "00000000-0000-7000-8000-000000000000")),
+            ));
         }
     }
     operations
@@ -262,7 +270,8 @@ async fn a_registration_answers_201_or_422_with_field_errors_and_an_idempotency_
         fields.remove("last_name");
         let bad = post(&app, &bearer, "/api/v1/registrations", &registration("individual", &fields)).await;
         let bad = problem(&app, bad, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let errors: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        let errors: Vec<&str> =
+            bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert!(errors.contains(&"last_name") && errors.contains(&"password_confirm"), "[{label}] {errors:?}");
         assert!(bad["errors"][0]["message"].is_string(), "[{label}]");
         assert_eq!(app.count("users").await, users, "[{label}] nothing written");
@@ -358,7 +367,7 @@ async fn an_integration_lists_pending_approvals_approves_and_rejects_and_a_decid
                 &[request],
             )
             .await;
-            assert_eq!(actors, [id.clone()], "[{label}] every decision audited with the integration user as actor");
+            assert_eq!(actors, std::slice::from_ref(&id), "[{label}] every decision audited with the integration user as actor");
         }
     })
     .await;

@@ -62,10 +62,22 @@ async fn an_admin_creates_an_integration_user_without_javascript_and_sees_its_se
         let acme = company(&app.state, "Acme Tools", "pat.owner").await;
         let admin = admin(&app).await;
         let form = page(&app, &admin, "/console/integrations/new").await;
-        for text in ["Client ID", "Name", "Admin groups", "Sales groups", "Find organizations", "Create", "users:read", "approvals:write"] {
+        for text in [
+            "Client ID",
+            "Name",
+            "Admin groups",
+            "Sales groups",
+            "Find organizations",
+            "Create",
+            "users:read",
+            "approvals:write",
+        ] {
             assert!(text_of(&form).contains(text), "[{label}] the form has {text}");
         }
-        assert!(form.contains("name=\"scopes\"") && form.contains("type=\"checkbox\""), "[{label}] scopes are checkboxes");
+        assert!(
+            form.contains("name=\"scopes\"") && form.contains("type=\"checkbox\""),
+            "[{label}] scopes are checkboxes"
+        );
 
         // "Find organizations" is a GET of the same form: what was typed stays.
         let found = page(
@@ -79,7 +91,13 @@ async fn an_admin_creates_an_integration_user_without_javascript_and_sees_its_se
         assert!(text_of(&found).contains(&acme.registry_id), "[{label}] with its Registry ID");
 
         let before = app.count("integration_users").await;
-        let bad = post(&app, &admin, "/console/integrations/new", &[("client_id", "x"), ("name", "Kept name"), ("scopes", "approvals:read")]).await;
+        let bad = post(
+            &app,
+            &admin,
+            "/console/integrations/new",
+            &[("client_id", "x"), ("name", "Kept name"), ("scopes", "approvals:read")],
+        )
+        .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
         let html = bad.text().await.unwrap();
         assert!(html.contains("id=\"client_id-error\""), "[{label}] the error next to Client ID");
@@ -90,7 +108,13 @@ async fn an_admin_creates_an_integration_user_without_javascript_and_sees_its_se
             &app,
             &admin,
             "/console/integrations/new",
-            &[("client_id", "cpq-prod"), ("name", "CPQ"), ("scopes", "approvals:read"), ("scopes", "users:read"), ("organizations", &acme.org)],
+            &[
+                ("client_id", "cpq-prod"),
+                ("name", "CPQ"),
+                ("scopes", "approvals:read"),
+                ("scopes", "users:read"),
+                ("organizations", &acme.org),
+            ],
         )
         .await;
         assert_eq!(created.status(), StatusCode::SEE_OTHER, "[{label}]");
@@ -104,7 +128,9 @@ async fn an_admin_creates_an_integration_user_without_javascript_and_sees_its_se
         let again = page(&app, &admin, &next).await;
         assert!(shown_secret(&again).is_none(), "[{label}] shown once");
         assert!(text_of(&again).contains("cannot be shown again"), "[{label}]");
-        let audited = strings(&app.state, "SELECT COALESCE(after_value, '') || COALESCE(before_value, '') FROM audit_log", &[]).await;
+        let audited =
+            strings(&app.state, "SELECT COALESCE(after_value, '') || COALESCE(before_value, '') FROM audit_log", &[])
+                .await;
         assert!(audited.iter().all(|a| !a.contains(&secret)), "[{label}] never audited");
         let sessions = strings(&app.state, "SELECT data FROM sessions", &[]).await;
         assert!(sessions.iter().all(|d| !d.contains(&secret)), "[{label}] gone from the session once shown");
@@ -118,9 +144,20 @@ async fn an_admin_creates_an_integration_user_without_javascript_and_sees_its_se
         let edit = page(&app, &admin, &format!("/console/integrations/{id}")).await;
         assert!(text_of(&edit).contains("cpq-prod") && text_of(&edit).contains("Acme Tools"), "[{label}]");
         assert!(text_of(&edit).contains("Inactivate") && text_of(&edit).contains("Generate a new secret"), "[{label}]");
-        let saved = post(&app, &admin, &format!("/console/integrations/{id}"), &[("name", "CPQ EU"), ("scopes", "organizations:read")]).await;
+        let saved = post(
+            &app,
+            &admin,
+            &format!("/console/integrations/{id}"),
+            &[("name", "CPQ EU"), ("scopes", "organizations:read")],
+        )
+        .await;
         assert_eq!(location(&saved), format!("/console/integrations/{id}?notice=saved"), "[{label}]");
-        let groups = strings(&app.state, "SELECT group_kind || ':' || group_name FROM integration_user_groups WHERE integration_user_id = $1", &[&id]).await;
+        let groups = strings(
+            &app.state,
+            "SELECT group_kind || ':' || group_name FROM integration_user_groups WHERE integration_user_id = $1",
+            &[&id],
+        )
+        .await;
         assert_eq!(groups, ["admin:organizations:read"], "[{label}] no sales group now: every organization");
 
         let token: Value = reqwest::Client::new()
@@ -151,11 +188,22 @@ async fn an_admin_creates_an_integration_user_without_javascript_and_sees_its_se
         let secret_page = page(&app, &admin, &location(&replaced)).await;
         let new_secret = shown_secret(&secret_page).expect("the new secret is shown");
         assert_ne!(new_secret, secret, "[{label}]");
-        assert_eq!(token_status(&app, "cpq-prod", &secret).await, StatusCode::UNAUTHORIZED, "[{label}] the old one ends");
-        let actions = strings(&app.state, "SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY action", &[&id]).await;
+        assert_eq!(
+            token_status(&app, "cpq-prod", &secret).await,
+            StatusCode::UNAUTHORIZED,
+            "[{label}] the old one ends"
+        );
+        let actions =
+            strings(&app.state, "SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY action", &[&id]).await;
         assert_eq!(
             actions,
-            ["integration.activated", "integration.created", "integration.inactivated", "integration.secret_replaced", "integration.updated"],
+            [
+                "integration.activated",
+                "integration.created",
+                "integration.inactivated",
+                "integration.secret_replaced",
+                "integration.updated"
+            ],
             "[{label}] every change audited"
         );
     })

@@ -46,7 +46,14 @@ async fn the_document_is_openapi_3_1_with_its_security_schemes_and_the_problem_s
         assert_eq!(schemes["client_credentials"]["type"], "oauth2", "[{label}]");
         assert_eq!(schemes["client_credentials"]["flows"]["clientCredentials"]["tokenUrl"], "/api/v1/token");
         let scopes = schemes["client_credentials"]["flows"]["clientCredentials"]["scopes"].as_object().unwrap();
-        for scope in ["users:read", "users:write", "organizations:read", "registrations:write", "approvals:read", "approvals:write"] {
+        for scope in [
+            "users:read",
+            "users:write",
+            "organizations:read",
+            "registrations:write",
+            "approvals:read",
+            "approvals:write",
+        ] {
             assert!(scopes.contains_key(scope), "[{label}] {scope} documented");
         }
         assert_eq!(schemes["client_secret_basic"]["scheme"], "basic", "[{label}]");

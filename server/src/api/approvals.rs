@@ -102,13 +102,13 @@ pub async fn list_approvals(
 ) -> Result<Json<ApprovalPage>, ApiError> {
     let fail = |e| ApiError::from_service(e, &reference);
     let approver = client.approver(ApiScope::ApprovalsRead).map_err(fail)?;
-    let after = match cursor_key(query.cursor.as_deref(), &reference)? {
-        None => None,
-        Some(key) => Some(
-            parse_queue_key(&key)
-                .ok_or_else(|| ApiError::bad_request(&reference, "cursor", "The cursor is not one this API gave out"))?,
-        ),
-    };
+    let after =
+        match cursor_key(query.cursor.as_deref(), &reference)? {
+            None => None,
+            Some(key) => Some(parse_queue_key(&key).ok_or_else(|| {
+                ApiError::bad_request(&reference, "cursor", "The cursor is not one this API gave out")
+            })?),
+        };
     let limit = page_limit(query.limit);
     let mut rows =
         approvals::pending_after(&state, &approver, after.as_ref().map(|(at, id)| (*at, id.as_str())), limit + 1)

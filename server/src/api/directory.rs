@@ -112,10 +112,9 @@ pub async fn list_users(
         status,
     };
     let after = cursor_key(query.cursor.as_deref(), &reference)?;
-    let (rows, more) =
-        integration_api::users(&state, &client, &filter, after.as_deref(), page_limit(query.limit))
-            .await
-            .map_err(|e| ApiError::from_service(e, &reference))?;
+    let (rows, more) = integration_api::users(&state, &client, &filter, after.as_deref(), page_limit(query.limit))
+        .await
+        .map_err(|e| ApiError::from_service(e, &reference))?;
     let next_cursor = more.then(|| rows.last().map(|u| encode_cursor(&u.id))).flatten();
     Ok(Json(UserPage { items: rows.into_iter().map(User::from).collect(), next_cursor }))
 }

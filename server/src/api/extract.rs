@@ -40,9 +40,9 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiJson<T
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
-        serde_json::from_slice::<T>(&bytes).map(Self).map_err(|e| {
-            ApiError::bad_request(&reference, "body", format!("The body is not the expected JSON: {e}"))
-        })
+        serde_json::from_slice::<T>(&bytes)
+            .map(Self)
+            .map_err(|e| ApiError::bad_request(&reference, "body", format!("The body is not the expected JSON: {e}")))
     }
 }
 

@@ -47,21 +47,22 @@ pub struct ProblemField {
 /// An error answer of the API: a problem and the headers that go with it.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub problem: Problem,
+    /// Boxed: errors travel in `Result`s, which stay small.
+    pub problem: Box<Problem>,
     headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &str, title: &str, detail: impl Into<String>, reference: &str) -> Self {
         Self {
-            problem: Problem {
+            problem: Box::new(Problem {
                 kind: format!("/api/v1/problems/{kind}"),
                 title: title.to_owned(),
                 status: status.as_u16(),
                 detail: detail.into(),
                 reference: reference.to_owned(),
                 errors: None,
-            },
+            }),
             headers: Vec::new(),
         }
     }
@@ -121,7 +122,8 @@ impl ApiError {
 
     pub fn bad_request(reference: &str, field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        let mut error = Self::new(StatusCode::BAD_REQUEST, "bad-request", "The request could not be read", &message, reference);
+        let mut error =
+            Self::new(StatusCode::BAD_REQUEST, "bad-request", "The request could not be read", &message, reference);
         error.problem.errors = Some(vec![ProblemField { field: field.to_owned(), message }]);
         error
     }

@@ -48,7 +48,7 @@ pub struct TokenError {
 }
 
 fn refuse(status: StatusCode, error: &'static str, description: &str, reference: &str) -> Response {
-    let problem = ApiError::new(status, error, "The token request was refused", description, reference).problem;
+    let problem = *ApiError::new(status, error, "The token request was refused", description, reference).problem;
     let body = TokenError { error, error_description: description.to_owned(), problem };
     let mut response = (status, Json(body)).into_response();
     let headers = response.headers_mut();
@@ -127,11 +127,8 @@ pub async fn token(
     };
     match issue_token(&state, &client_id, &secret).await {
         Ok(token) => {
-            let body = TokenResponse {
-                access_token: token.token,
-                token_type: "Bearer",
-                expires_in: token.expires_in_seconds,
-            };
+            let body =
+                TokenResponse { access_token: token.token, token_type: "Bearer", expires_in: token.expires_in_seconds };
             let mut response = (StatusCode::OK, Json(body)).into_response();
             let headers = response.headers_mut();
             headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));

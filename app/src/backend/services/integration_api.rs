@@ -227,7 +227,11 @@ pub async fn complete_idempotency_key(
 }
 
 /// Frees `key` after a request that changed nothing, so that a retry runs.
-pub async fn release_idempotency_key(state: &AppState, integration: &Integration, key: &str) -> Result<(), ServiceError> {
+pub async fn release_idempotency_key(
+    state: &AppState,
+    integration: &Integration,
+    key: &str,
+) -> Result<(), ServiceError> {
     let mut conn = state.db.pool().acquire().await?;
     Ok(idempotency::release(&mut conn, integration.id(), key).await?)
 }

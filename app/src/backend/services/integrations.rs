@@ -143,7 +143,8 @@ pub async fn create(
         .await
         .map_err(client_id_taken)?;
     integration_users::set_groups(&mut tx, &id, &access.scopes, &access.organizations).await?;
-    let after = audited(client_id.as_str(), &access.name, RecordStatus::Active, (&access.scopes, &access.organizations));
+    let after =
+        audited(client_id.as_str(), &access.name, RecordStatus::Active, (&access.scopes, &access.organizations));
     log(&mut tx, admin, "integration.created", &id, None, Some(&after), now).await?;
     tx.commit().await?;
     tracing::info!(integration_user_id = %id, "integration user created");

@@ -235,12 +235,8 @@ pub async fn find_organizations(
          ORDER BY lower(o.name), o.id LIMIT {}",
         limit.clamp(1, 100)
     );
-    let rows: Vec<OrganizationRow> = sqlx::query_as(&sql)
-        .bind(&lower)
-        .bind(&upper)
-        .bind(q.to_uppercase())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<OrganizationRow> =
+        sqlx::query_as(&sql).bind(&lower).bind(&upper).bind(q.to_uppercase()).fetch_all(&mut *conn).await?;
     rows.into_iter().map(DirectoryOrganization::try_from).collect()
 }
 
@@ -278,7 +274,7 @@ mod tests {
     #[test]
     fn the_upper_bound_of_a_prefix_follows_every_string_starting_with_it() {
         assert_eq!(prefix_upper_bound("acme"), "acmf");
-        assert!("acme tools".to_owned() < prefix_upper_bound("acme"));
+        assert!(*"acme tools" < *prefix_upper_bound("acme"));
         assert!("acmf" >= prefix_upper_bound("acme").as_str());
     }
 }

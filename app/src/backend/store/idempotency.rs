@@ -100,10 +100,12 @@ pub async fn complete(
 /// Releases a claim whose request changed nothing (it failed on the server's side): a retry
 /// with the same key runs again.
 pub async fn release(conn: &mut AnyConnection, client: &str, key: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE integration_user_id = $1 AND idempotency_key = $2 AND status IS NULL")
-        .bind(client)
-        .bind(key)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE integration_user_id = $1 AND idempotency_key = $2 AND status IS NULL",
+    )
+    .bind(client)
+    .bind(key)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -63,7 +63,10 @@ pub async fn set_groups(
     scopes: &[ApiScope],
     organizations: &[String],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM integration_user_groups WHERE integration_user_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM integration_user_groups WHERE integration_user_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     let groups = scopes
         .iter()
         .map(|s| (IntegrationGroupKind::Admin, s.to_string()))

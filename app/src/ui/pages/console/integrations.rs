@@ -13,11 +13,13 @@ use leptos_router::params::ParamsMap;
 use crate::api::console::integrations::{
     activate_integration, create_integration, inactivate_integration, integration_choices, integration_editor,
     integration_list, integration_secret, notice_text, replace_integration_secret, save_integration,
-    IntegrationOptions, IntegrationDetails, OrganizationChoice, INTEGRATIONS,
+    IntegrationDetails, IntegrationOptions, OrganizationChoice, INTEGRATIONS,
 };
 use crate::api::types::FormSubmission;
 use crate::domain::integration::IntegrationForm;
-use crate::ui::components::{read_form, refusal, CheckboxGroup, ConsoleNav, FormActions, FormAlert, FormState, TextField};
+use crate::ui::components::{
+    read_form, refusal, CheckboxGroup, ConsoleNav, FormActions, FormAlert, FormState, TextField,
+};
 
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
@@ -56,7 +58,10 @@ pub fn IntegrationsPage() -> impl IntoView {
 }
 
 #[component]
-fn IntegrationTable(rows: Vec<crate::api::console::integrations::IntegrationLine>, version: RwSignal<u32>) -> impl IntoView {
+fn IntegrationTable(
+    rows: Vec<crate::api::console::integrations::IntegrationLine>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let state = FormState::new();
     view! {
         <FormAlert state />
@@ -149,7 +154,13 @@ pub fn IntegrationPage() -> impl IntoView {
     let posted = use_context::<FormSubmission>();
     let editor = Resource::new(
         move || (id(), version.get()),
-        |(id, _)| async move { if id.is_empty() { Ok(None) } else { integration_editor(id).await.map(Some) } },
+        |(id, _)| async move {
+            if id.is_empty() {
+                Ok(None)
+            } else {
+                integration_editor(id).await.map(Some)
+            }
+        },
     );
     let choices_key = {
         let posted = posted.clone();
@@ -158,8 +169,7 @@ pub fn IntegrationPage() -> impl IntoView {
             (id(), org_q, given.then_some(form.organizations), version.get())
         }
     };
-    let choices =
-        Resource::new(choices_key, |(id, org_q, chosen, _)| integration_choices(id, org_q, chosen));
+    let choices = Resource::new(choices_key, |(id, org_q, chosen, _)| integration_choices(id, org_q, chosen));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
@@ -260,7 +270,8 @@ fn IntegrationEditorForm(
     let chosen_ids: Vec<String> = choices.chosen.iter().map(|o| o.id.clone()).collect();
     let found: Vec<OrganizationChoice> = choices.found.into_iter().filter(|o| !chosen_ids.contains(&o.id)).collect();
     let searched = !org_q.trim().is_empty();
-    let no_match = (searched && found.is_empty()).then(|| view! { <p class="notice" role="status">"No organization matches."</p> });
+    let no_match = (searched && found.is_empty())
+        .then(|| view! { <p class="notice" role="status">"No organization matches."</p> });
     let checkbox = |o: OrganizationChoice, checked: bool| {
         let input_id = format!("organization-{}", o.id);
         view! {
@@ -323,7 +334,11 @@ fn IntegrationAccessForms(editor: IntegrationDetails, version: RwSignal<u32>) ->
     let navigate = use_navigate();
     let id = editor.id.clone();
     let (status_action, status_label, status_text) = if editor.active {
-        (format!("{INTEGRATIONS}/{id}/inactivate"), "Inactivate", "Its tokens stop working at once; it cannot get new ones.")
+        (
+            format!("{INTEGRATIONS}/{id}/inactivate"),
+            "Inactivate",
+            "Its tokens stop working at once; it cannot get new ones.",
+        )
     } else {
         (format!("{INTEGRATIONS}/{id}/activate"), "Activate", "It can get tokens with its client secret again.")
     };
@@ -349,7 +364,11 @@ fn IntegrationAccessForms(editor: IntegrationDetails, version: RwSignal<u32>) ->
     let on_secret = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (id, navigate) = (id.clone(), navigate.clone());
-        secret.submit(Ok(()), move || replace_integration_secret(id), move |next: String| navigate(&next, Default::default()));
+        secret.submit(
+            Ok(()),
+            move || replace_integration_secret(id),
+            move |next: String| navigate(&next, Default::default()),
+        );
     };
     view! {
         <h2>"Status"</h2>
