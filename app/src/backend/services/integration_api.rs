@@ -167,9 +167,10 @@ pub async fn register(
 ) -> Result<ApiRegistration, ServiceError> {
     use crate::backend::password::CommonPasswordList;
     integration.require(ApiScope::RegistrationsWrite)?;
-    let setup = registration_setup(state, user_type.trim())
-        .await
-        .map_err(|_| ServiceError::field("user_type", "Choose a user type that is open for registration"))?;
+    let setup = registration_setup(state, user_type.trim()).await.map_err(|e| match e {
+        ServiceError::NotFound => ServiceError::field("user_type", "Choose a user type that is open for registration"),
+        other => other,
+    })?;
     let registration = form.validate(&setup.rules, &CommonPasswordList).map_err(ServiceError::Validation)?;
     if let crate::domain::Organization::Existing(kind, registry_id) = &registration.organization {
         let mut conn = state.db.pool().acquire().await?;
