@@ -337,10 +337,14 @@ fn IntegrationAccessForms(editor: IntegrationDetails, version: RwSignal<u32>) ->
         (
             format!("{INTEGRATIONS}/{id}/inactivate"),
             "Inactivate",
-            "Its tokens stop working at once; it cannot get new ones.",
+            "Active. Once inactivated, its tokens stop working at once and it gets no new ones.",
         )
     } else {
-        (format!("{INTEGRATIONS}/{id}/activate"), "Activate", "It can get tokens with its client secret again.")
+        (
+            format!("{INTEGRATIONS}/{id}/activate"),
+            "Activate",
+            "Inactive. Once activated, it can get tokens with its client secret again.",
+        )
     };
     let active = editor.active;
     let on_status = {
