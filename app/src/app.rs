@@ -21,7 +21,11 @@ use crate::ui::pages::console::activity::{AuditLogPage, OutboxPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::integrations::{IntegrationPage, IntegrationSecretPage, IntegrationsPage};
 use crate::ui::pages::console::settings::SettingsPage;
+use crate::ui::pages::console::user_actions::{
+    DeleteUserPage, DisableUserPage, GrantUserRolePage, RemoveUserRolePage, ResetUserPasswordPage,
+};
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
+use crate::ui::pages::console::users::{ConsoleUserPage, ConsoleUsersPage, NewConsoleUserPage};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
@@ -101,6 +105,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/integrations/:id/secret") view=IntegrationSecretPage ssr=SsrMode::Async />
                     <Route path=path!("/console/integrations/:id/inactivate") view=IntegrationPage ssr=SsrMode::Async />
                     <Route path=path!("/console/integrations/:id/activate") view=IntegrationPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users") view=ConsoleUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/new") view=NewConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id") view=ConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/enable") view=ConsoleUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/disable") view=DisableUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/delete") view=DeleteUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/password") view=ResetUserPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/roles/grant") view=GrantUserRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/console/users/:id/roles/:role_id/remove") view=RemoveUserRolePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals") view=ConsoleApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/approve") view=ConsoleApprovePage ssr=SsrMode::Async />
                     <Route path=path!("/console/approvals/:id/reject") view=ConsoleRejectPage ssr=SsrMode::Async />

@@ -1,6 +1,7 @@
 //! Starts the background jobs of one server instance: the outbox dispatcher (NOT-3), login help
-//! (LOG-4), expired session clean-up, and the rate-limit memory trim. Jobs claim work with leases or touch only
-//! expired rows, so several instances can run them at once (OPS-3).
+//! (LOG-4), scheduled disables (CON-3), expired session clean-up, and the rate-limit memory
+//! trim. Jobs claim work with leases or touch only expired rows, so several instances can run
+//! them at once (OPS-3).
 
 use std::time::Duration;
 
@@ -26,6 +27,7 @@ pub fn spawn_all(
         dispatcher.spawn(stopped.clone()),
         crate::jobs::approval_timeouts::spawn(state.clone(), stopped.clone()),
         crate::jobs::login_help::spawn(state.clone(), stopped.clone()),
+        crate::jobs::user_disables::spawn(state.clone(), stopped.clone()),
         spawn_session_cleanup(state.clone(), stopped),
     ])
 }

@@ -18,7 +18,7 @@ use leptos_axum::ResponseOptions;
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
-use app::api::types::{without_secrets, FormSubmission};
+use app::api::types::{without_secrets, FormSubmission, SecretAnswer, ShownSecret};
 use app::api::AppError;
 use app::backend::authz::CallerCache;
 use app::backend::AppState;
@@ -28,14 +28,56 @@ use crate::context::leptos_context;
 
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
-/// A server function a page's plain form can post to: it answers where to go next.
-pub trait PostedForm: ServerFn<Output = String, Error = AppError> + DeserializeOwned + 'static {}
+/// A server function a page's plain form can post to: it answers where to go next (or, for a
+/// secret shown once, what to show).
+pub trait PostedForm: ServerFn<Error = AppError> + DeserializeOwned + 'static
+where
+    Self::Output: FormAnswer,
+{
+}
 
-impl<S> PostedForm for S where S: ServerFn<Output = String, Error = AppError> + DeserializeOwned + 'static {}
+impl<S> PostedForm for S
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + 'static,
+    S::Output: FormAnswer,
+{
+}
+
+/// What a successful plain post does next.
+pub enum Next {
+    /// Post/redirect/get.
+    Redirect(String),
+    /// CON-3 (a generated password): the page at the posted URL, rendered with the secret
+    /// shown once — no redirect, so the secret is in no URL, session or stored row.
+    Reveal(String),
+}
+
+/// The answer of a server function, as a plain post uses it.
+pub trait FormAnswer {
+    fn next(self) -> Next;
+}
+
+impl FormAnswer for String {
+    fn next(self) -> Next {
+        Next::Redirect(self)
+    }
+}
+
+impl FormAnswer for SecretAnswer {
+    fn next(self) -> Next {
+        match self.secret {
+            Some(secret) => Next::Reveal(secret),
+            None => Next::Redirect(self.next),
+        }
+    }
+}
 
 /// The POST route of a page whose form runs the server function `S`. `fixed` adds arguments
 /// that the route itself decides (e.g. which approvals queue), never taken from the post.
-pub fn form_post<S: PostedForm>(fixed: &'static [(&'static str, &'static str)]) -> MethodRouter<LeptosOptions> {
+pub fn form_post<S: PostedForm>(fixed: &'static [(&'static str, &'static str)]) -> MethodRouter<LeptosOptions>
+where
+    S::Output: FormAnswer,
+{
     post(move |request: Request| submit::<S>(request, fixed))
 }
 
@@ -64,7 +106,10 @@ fn arguments(
         .collect()
 }
 
-async fn submit<S: PostedForm>(request: Request, fixed: &'static [(&'static str, &'static str)]) -> Response {
+async fn submit<S: PostedForm>(request: Request, fixed: &'static [(&'static str, &'static str)]) -> Response
+where
+    S::Output: FormAnswer,
+{
     let (mut parts, body) = request.into_parts();
     let path: Vec<(String, String)> = match RawPathParams::from_request_parts(&mut parts, &()).await {
         Ok(params) => params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
@@ -100,8 +145,9 @@ async fn submit<S: PostedForm>(request: Request, fixed: &'static [(&'static str,
             .await
     };
     let set_headers = response_options.0.read().map(|p| p.headers.clone()).unwrap_or_default();
-    let mut response = match outcome {
-        Ok(next) => Redirect::to(&next).into_response(),
+    let mut response = match outcome.map(FormAnswer::next) {
+        Ok(Next::Redirect(next)) => Redirect::to(&next).into_response(),
+        Ok(Next::Reveal(secret)) => render_revealed(parts, secret).await,
         Err(AppError::Unauthenticated) => {
             let page = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
             Redirect::to(&with_ref("/login", Some(&page))).into_response()
@@ -150,6 +196,27 @@ async fn render_failure(
     parts.method = Method::GET;
     let mut response = render(Request::from_parts(parts, Body::empty())).await;
     *response.status_mut() = status;
+    response
+}
+
+/// Renders the page at the posted URL, as a GET, showing `secret` once (`ShownSecret`). Never
+/// stored by the browser or a proxy.
+async fn render_revealed(mut parts: axum::http::request::Parts, secret: String) -> Response {
+    let (Some(state), Some(options)) =
+        (parts.extensions.get::<AppState>().cloned(), parts.extensions.get::<LeptosOptions>().cloned())
+    else {
+        return internal();
+    };
+    let base_context = leptos_context(state);
+    let shown = ShownSecret(secret);
+    let context = move || {
+        base_context();
+        provide_context(shown.clone());
+    };
+    let render = leptos_axum::render_app_async_with_context(context, move || app::shell(options.clone()));
+    parts.method = Method::GET;
+    let mut response = render(Request::from_parts(parts, Body::empty())).await;
+    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     response
 }
 

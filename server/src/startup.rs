@@ -46,6 +46,9 @@ use app::api::console::integrations::{
 };
 use app::api::console::settings::SaveSettings;
 use app::api::console::user_types::{CreateUserType, UpdateUserType};
+use app::api::console::users::{
+    CreateBareUser, DeleteUser, DisableUser, EnableUser, GrantUserRole, RemoveUserRole, ResetUserPassword,
+};
 use app::api::profile::add_email::AddEmail;
 use app::api::profile::addresses::{AddAddress, EditAddress, PreferAddress, RemoveAddress};
 use app::api::profile::confirm_email::ConfirmEmail;
@@ -238,6 +241,14 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/console/integrations/{id}/secret", form_post::<ReplaceIntegrationSecret>(&[]))
         .route("/console/user-types/new", form_post::<CreateUserType>(&[]))
         .route("/console/user-types/{current_key}", form_post::<UpdateUserType>(&[]))
+        // CON-3: the console's users (Reset password answers a generated password in the page).
+        .route("/console/users/new", form_post::<CreateBareUser>(&[]))
+        .route("/console/users/{id}/enable", form_post::<EnableUser>(&[]))
+        .route("/console/users/{id}/disable", form_post::<DisableUser>(&[]))
+        .route("/console/users/{id}/delete", form_post::<DeleteUser>(&[]))
+        .route("/console/users/{id}/password", form_post::<ResetUserPassword>(&[]))
+        .route("/console/users/{id}/roles/grant", form_post::<GrantUserRole>(&[]))
+        .route("/console/users/{id}/roles/{role_id}/remove", form_post::<RemoveUserRole>(&[]))
         .route("/admin/roles/new", form_post::<CreateRole>(&[]))
         .route("/admin/roles/{id}", form_post::<UpdateRole>(&[]))
         .route("/admin/roles/{id}/delete", form_post::<DeleteRole>(&[]))

@@ -394,3 +394,65 @@ async fn each_client_has_a_request_budget_answered_with_429_and_retry_after() {
         assert_eq!(get(&app, &other, "/api/v1/users").await.status(), StatusCode::OK, "[{label}] per client");
     }
 }
+
+// covers: API-2, API-3, API-5, API-6, CON-3, CON-5
+#[tokio::test]
+async fn users_write_creates_a_bare_user_disables_enables_and_deletes_within_the_sales_groups() {
+    for_each_app(|app| async move {
+        let label = app.label;
+        let acme = company(&app.state, "Acme Tools", "pat.owner").await;
+        let globex = company(&app.state, "Globex", "gil.owner").await;
+        let (id, secret) =
+            integration_user(&app.state, "acme-crm", &[ApiScope::UsersRead, ApiScope::UsersWrite], &[&acme.org]).await;
+        let bearer = token(&app, "acme-crm", &secret).await;
+        let (_, reader_secret) = integration_user(&app.state, "reader", &[ApiScope::UsersRead], &[]).await;
+        let reader = token(&app, "reader", &reader_secret).await;
+
+        let bare = json!({"first_name": "Rita", "last_name": "Moreno", "email": "rita@example.com", "username": "rita.m"});
+        problem(&app, post(&app, &reader, "/api/v1/users", &bare).await, StatusCode::FORBIDDEN).await;
+        let bad = post(&app, &bearer, "/api/v1/users", &json!({"first_name": "Rita"})).await;
+        let bad = problem(&app, bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&"username") && fields.contains(&"email"), "[{label}] {fields:?}");
+        let created = post(&app, &bearer, "/api/v1/users", &bare).await;
+        assert_eq!(created.status(), StatusCode::CREATED, "[{label}]");
+        let rita = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+
+        // Another organization's user: not found, whatever the call.
+        let other = post(&app, &bearer, &format!("/api/v1/users/{}/disable", globex.primary), &json!({"justification": "x"})).await;
+        problem(&app, other, StatusCode::NOT_FOUND).await;
+
+        let disable = json!({"effective_date": "", "justification": "Left the company"});
+        let disabled = post(&app, &bearer, &format!("/api/v1/users/{}/disable", acme.primary), &disable).await;
+        assert_eq!(disabled.status(), StatusCode::OK, "[{label}]");
+        assert_eq!(disabled.json::<Value>().await.unwrap()["status"], "inactive", "[{label}]");
+        assert_eq!(one(&app.state, "SELECT status FROM users WHERE id = $1", &[&acme.primary]).await, "inactive");
+        let again = post(&app, &bearer, &format!("/api/v1/users/{}/disable", acme.primary), &disable).await;
+        problem(&app, again, StatusCode::CONFLICT).await;
+        let enabled = post(&app, &bearer, &format!("/api/v1/users/{}/enable", acme.primary), &json!({})).await;
+        assert_eq!(enabled.status(), StatusCode::OK, "[{label}]");
+        assert_eq!(one(&app.state, "SELECT status FROM users WHERE id = $1", &[&acme.primary]).await, "active");
+
+        let no_reason = api().delete(app.url(&format!("/api/v1/users/{rita}"))).bearer_auth(&bearer).send().await.unwrap();
+        problem(&app, no_reason, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let deleted = api()
+            .delete(app.url(&format!("/api/v1/users/{rita}?justification=Duplicate")))
+            .bearer_auth(&bearer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), StatusCode::OK, "[{label}]");
+        assert_eq!(one(&app.state, "SELECT status FROM users WHERE id = $1", &[&rita]).await, "deleted");
+
+        for subject in [&rita, &acme.primary] {
+            let actors = strings(
+                &app.state,
+                "SELECT DISTINCT COALESCE(actor_integration_id, '-') FROM audit_log WHERE subject_id = $1 AND action LIKE 'user.%'",
+                &[subject],
+            )
+            .await;
+            assert_eq!(actors, std::slice::from_ref(&id), "[{label}] audited with the integration user as actor");
+        }
+    })
+    .await;
+}

@@ -104,3 +104,32 @@ pub fn without_secrets(mut values: HashMap<String, String>) -> HashMap<String, S
     values.retain(|k, _| !SECRET_FIELDS.contains(&k.as_str()));
     values
 }
+
+/// The answer of a form whose success may show a secret exactly once (CON-3's generated
+/// password): where to go next, or the secret to show on the page instead. With JavaScript the
+/// page shows it in place; a plain post renders the page with [`ShownSecret`] (server/forms.rs)
+/// — never a redirect, so the secret is in no URL, no session and no stored row.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretAnswer {
+    pub next: String,
+    pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for SecretAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretAnswer")
+            .field("next", &self.next)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// The secret a plain post's answer page shows once (see [`SecretAnswer`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ShownSecret(pub String);
+
+impl std::fmt::Debug for ShownSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShownSecret(***)")
+    }
+}

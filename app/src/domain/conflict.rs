@@ -19,6 +19,11 @@ pub enum ConflictCode {
     LastAdministrator,
     /// ADM-3, ADM-4: an administrator does not change their own access from the admin pages.
     OwnAccess,
+    /// CON-3: the user's status does not allow the action (disabling a user who is not active,
+    /// enabling one who is, deleting one already deleted).
+    UserStatus,
+    /// CON-3: an operator does not disable, delete or reset the password of their own login.
+    OwnLogin,
 }
 
 impl ConflictCode {
@@ -36,6 +41,10 @@ impl ConflictCode {
                 "Your company needs at least one active administrator. Make someone else an administrator first"
             }
             Self::OwnAccess => "You cannot change your own access. Ask another administrator of your company",
+            Self::UserStatus => "The user's status does not allow this (it may have just changed). Reload the page",
+            Self::OwnLogin => {
+                "You cannot disable, delete or reset the password of your own login. Ask another merchant admin"
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod checkbox;
 pub mod company;
 pub mod company_profile;
 pub mod conflict;
+pub mod console_user;
 pub mod contact_book;
 pub mod country;
 pub mod credentials;

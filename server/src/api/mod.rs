@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod problem;
 pub mod registrations;
 pub mod token;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -101,8 +102,10 @@ async fn openapi_json(Extension(document): Extension<Arc<String>>) -> Response {
 /// (401), the client's budget (429), then idempotency (API-6).
 fn protected(limits: ClientLimits) -> OpenApiRouter {
     OpenApiRouter::new()
-        .routes(routes!(directory::list_users))
-        .routes(routes!(directory::get_user))
+        .routes(routes!(directory::list_users, users::create_user))
+        .routes(routes!(directory::get_user, users::delete))
+        .routes(routes!(users::disable))
+        .routes(routes!(users::enable))
         .routes(routes!(directory::list_organizations))
         .routes(routes!(directory::get_organization))
         .routes(routes!(registrations::submit_registration))

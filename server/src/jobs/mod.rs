@@ -4,3 +4,4 @@ pub mod approval_timeouts;
 pub mod login_help;
 pub mod outbox;
 pub mod smtp_url;
+pub mod user_disables;

@@ -7,6 +7,7 @@ pub mod integrations;
 pub mod overview;
 pub mod settings;
 pub mod user_types;
+pub mod users;
 
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
+pub mod console_users;
 pub mod contacts;
 pub mod custom_roles;
 pub mod directory;
@@ -26,6 +27,7 @@ pub mod server_secrets;
 pub mod sessions;
 pub mod sites;
 pub mod throttle;
+pub mod user_search;
 pub mod user_types;
 pub mod users;
 

@@ -166,7 +166,9 @@ fn DecisionPage(scope: Scope, decision: Decision) -> impl IntoView {
                             | ConflictCode::PhoneBookFull
                             | ConflictCode::BusinessPhoneRequired
                             | ConflictCode::LastAdministrator
-                            | ConflictCode::OwnAccess,
+                            | ConflictCode::OwnAccess
+                            | ConflictCode::UserStatus
+                            | ConflictCode::OwnLogin,
                             _,
                         ))
                         | None => refusal(e, scope.base()),

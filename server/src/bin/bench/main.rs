@@ -4,11 +4,14 @@
 //! Usage: gatehouse-bench sign-in <base-url> <seconds> <concurrency>   (also times /forgot)
 //!        gatehouse-bench admin <base-url> <database-url> <users> <companies> <seconds> <concurrency>
 //!          (Pending Approvals and the contact search of one primary user, on one data set)
+//!        gatehouse-bench console-users <base-url> <database-url> <users> <seconds> <concurrency>
+//!          (the console's user search as the merchant admin; run at 10,000 and 1,000,000 users)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod console_users;
 mod datagen;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
@@ -112,9 +115,17 @@ async fn main() -> anyhow::Result<()> {
         "admin" => {
             admin_pages(&arg(2), &arg(3), arg(4).parse()?, arg(5).parse()?, arg(6).parse()?, arg(7).parse()?).await
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in, hash or admin"),
+        "console-users" => {
+            let password =
+                std::env::var("GATEHOUSE_ADMIN_PASSWORD").unwrap_or_else(|_| BENCH_ADMIN_PASSWORD.to_owned());
+            console_users::run(&arg(2), &arg(3), arg(4).parse()?, &password, arg(5).parse()?, arg(6).parse()?).await
+        }
+        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in, hash, admin or console-users"),
     }
 }
+
+/// The merchant admin's first password as scripts/bench.sh starts the server (OPS-5).
+const BENCH_ADMIN_PASSWORD: &str = "bench-Copper-Lantern-Meadow-4821";
 
 /// The company's own staff besides the generated ones: a name prefix finds a full page (25).
 const STAFF: usize = 2_000;

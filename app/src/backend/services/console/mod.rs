@@ -3,7 +3,9 @@
 
 pub mod activity;
 pub mod settings;
+pub mod user_access;
 pub mod user_types;
+pub mod users;
 
 use crate::backend::authz::MerchantAdmin;
 use crate::backend::error::ServiceError;
