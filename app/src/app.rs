@@ -23,6 +23,7 @@ use crate::ui::pages::console::approval_setup::{ApprovalDefinitionPage, Approval
 use crate::ui::pages::console::catalog::{RolePage, RolesPage};
 use crate::ui::pages::console::enrollments::{EnrollmentPage, EnrollmentsPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
+use crate::ui::pages::console::integrations::{IntegrationPage, IntegrationSecretPage, IntegrationsPage};
 use crate::ui::pages::console::settings::SettingsPage;
 use crate::ui::pages::console::sites::{SitePage, SitesPage};
 use crate::ui::pages::console::user_actions::{
@@ -125,6 +126,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/sites") view=SitesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/sites/new") view=SitePage ssr=SsrMode::Async />
                     <Route path=path!("/console/sites/:id") view=SitePage ssr=SsrMode::Async />
+                    // CON-4. A failed plain post of Inactivate / Activate renders the integration user's page again.
+                    <Route path=path!("/console/integrations") view=IntegrationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/new") view=IntegrationPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id") view=IntegrationPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id/secret") view=IntegrationSecretPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id/inactivate") view=IntegrationPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/integrations/:id/activate") view=IntegrationPage ssr=SsrMode::Async />
                     <Route path=path!("/console/users") view=ConsoleUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/console/users/new") view=NewConsoleUserPage ssr=SsrMode::Async />
                     <Route path=path!("/console/users/:id") view=ConsoleUserPage ssr=SsrMode::Async />

@@ -237,7 +237,7 @@ async fn only_users_holding_pending_approvals_and_without_a_forced_password_chan
         // The universal approver (APR-2) sees the page its requests are on, as the page admits it.
         assert_eq!(
             menu_of(admin.clone()).await,
-            vec!["/profile", "/admin/approvals", "/console/approvals"],
+            vec!["/profile", "/admin/approvals", "/console"],
             "[{label}] ADM-9 merchant admin and universal approver"
         );
         assert!(merchant_approver(&state, &admin).await.is_ok(), "[{label}] after the change");

@@ -55,6 +55,9 @@ pub struct Config {
     /// SEC-1: how long a request waits for a password hasher before it is answered "busy"
     /// (not an environment variable; tests shorten it).
     pub hash_wait: std::time::Duration,
+    /// `GATEHOUSE_API_RATE_LIMIT`: requests a minute each integration client may make to the
+    /// JSON API (API-6; default 600, in bursts of as many).
+    pub api_requests_per_minute: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -111,6 +114,14 @@ impl Config {
             trusted_proxies,
             run_jobs: flag("GATEHOUSE_JOBS", true)?,
             hash_wait: std::time::Duration::from_secs(3),
+            api_requests_per_minute: match var("GATEHOUSE_API_RATE_LIMIT") {
+                None => 600,
+                Some(n) => n
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .with_context(|| format!("GATEHOUSE_API_RATE_LIMIT must be a positive number, not {n:?}"))?,
+            },
         })
     }
 
@@ -129,6 +140,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             run_jobs: false,
             hash_wait: std::time::Duration::from_secs(3),
+            api_requests_per_minute: 600,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! jobs and telemetry.
 
 #![recursion_limit = "512"]
+pub mod api;
 pub mod background;
 pub mod config;
 pub mod context;

@@ -28,7 +28,7 @@ use crate::context::leptos_context;
 use crate::forms::form_post;
 use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
-use crate::{background, forms, health};
+use crate::{api, background, forms, health};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
@@ -47,6 +47,9 @@ use app::api::console::approval_setup::{
 };
 use app::api::console::catalog::{
     CreateEnrollment, CreateMerchantRole, CreateSite, UpdateEnrollment, UpdateMerchantRole, UpdateSite,
+};
+use app::api::console::integrations::{
+    ActivateIntegration, CreateIntegration, InactivateIntegration, ReplaceIntegrationSecret, SaveIntegration,
 };
 use app::api::console::settings::SaveSettings;
 use app::api::console::user_types::{CreateUserType, UpdateUserType};
@@ -261,6 +264,12 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/console/enrollments/{id}", form_post::<UpdateEnrollment>(&[]))
         .route("/console/sites/new", form_post::<CreateSite>(&[]))
         .route("/console/sites/{id}", form_post::<UpdateSite>(&[]))
+        // CON-4: integration users.
+        .route("/console/integrations/new", form_post::<CreateIntegration>(&[]))
+        .route("/console/integrations/{id}", form_post::<SaveIntegration>(&[]))
+        .route("/console/integrations/{id}/inactivate", form_post::<InactivateIntegration>(&[]))
+        .route("/console/integrations/{id}/activate", form_post::<ActivateIntegration>(&[]))
+        .route("/console/integrations/{id}/secret", form_post::<ReplaceIntegrationSecret>(&[]))
         .route("/console/user-types/new", form_post::<CreateUserType>(&[]))
         .route("/console/user-types/{current_key}", form_post::<UpdateUserType>(&[]))
         // CON-3: the console's users (Reset password answers a generated password in the page).
@@ -299,7 +308,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(rpc_errors::error_status))
         .layer(middleware::from_fn(password_change::gate))
         .layer(sessions)
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new())
+        // SPEC §13: the JSON API, outside the sessions, the LOG-3 gate and the server functions'
+        // error mapping (it answers its own problems); the layers below apply to it too.
+        .nest(api::API_PREFIX, api::router(api::auth::ClientLimits::per_minute(config.api_requests_per_minute)));
     let router = match limits {
         Some(limits) => router.layer(middleware::from_fn(rate_limit::limit)).layer(Extension(limits)),
         None => router,

@@ -39,6 +39,9 @@ const READS: &[&str] = &[
     "console/settings/view",
     "console/audit",
     "console/outbox",
+    "console/integrations/list",
+    "console/integrations/editor",
+    "console/integrations/secret",
 ];
 
 const USER_TYPE: &[(&str, &str)] = &[
@@ -60,6 +63,24 @@ const CALLS: &[Call] = &[
     Call::Page("/console/audit"),
     Call::Page("/console/outbox"),
     Call::Page("/console/outbox?status=failed"),
+    Call::Page("/console/integrations"),
+    Call::Page("/console/integrations/new"),
+    Call::Page("/console/integrations/{integration}"),
+    Call::Page("/console/integrations/{integration}/secret"),
+    Call::Post("/console/integrations/new", &[("client_id", "evil-client"), ("scopes", "users:write")]),
+    Call::Post("/console/integrations/{integration}", &[("name", "Hijacked"), ("scopes", "users:write")]),
+    Call::Post("/console/integrations/{integration}/inactivate", &[]),
+    Call::Post("/console/integrations/{integration}/activate", &[]),
+    Call::Post("/console/integrations/{integration}/secret", &[]),
+    Call::Rpc("console/integrations/list", &[("after", "")]),
+    Call::Rpc("console/integrations/editor", &[("id", "{integration}")]),
+    Call::Rpc("console/integrations/secret", &[("id", "{integration}")]),
+    Call::Rpc("console/integrations/inactivate", &[("id", "{integration}")]),
+    Call::Rpc("console/integrations/activate", &[("id", "{integration}")]),
+    Call::Rpc("console/integrations/new_secret", &[("id", "{integration}")]),
+    Call::Json("console/integrations/choices", r#"{"id":"","org_q":"a","chosen":null}"#),
+    Call::Json("console/integrations/create", r#"{"client_id":"evil-client","scopes":["users:write"]}"#),
+    Call::Json("console/integrations/save", r#"{"id":"{integration}","name":"Hijacked","scopes":["users:write"]}"#),
     Call::Post("/console/user-types/new", USER_TYPE),
     Call::Post("/console/user-types/partner_primary", USER_TYPE),
     Call::Post("/console/settings", &[("password_min_length", "8"), ("merchant_name", "Hijacked")]),
@@ -106,7 +127,9 @@ async fn snapshot(app: &TestApp) -> Vec<(&'static str, Vec<String>)> {
         ("approval_group_members", "group_id, user_id"),
         ("enrollments", "id, key, name"),
         ("sites", "id, key, name, required_role_id, is_active"),
-        ("integration_users", "id, client_id, status, secret_hash"),
+        ("integration_users", "id, client_id, name, status, secret_hash"),
+        ("integration_user_groups", "integration_user_id, group_kind, group_name"),
+        ("api_tokens", "token_hash"),
         ("requests", "id, status, current_step"),
         ("outbox", "id, status, attempts"),
         ("audit_log", "id"),
@@ -140,10 +163,11 @@ async fn signed_in(app: &TestApp, username: &str, password: &str) -> Client {
 /// The ids the calls take, filled in.
 struct Ids {
     message: String,
+    integration: String,
 }
 
 fn fill(template: &str, ids: &Ids) -> String {
-    template.replace("{message}", &ids.message)
+    template.replace("{message}", &ids.message).replace("{integration}", &ids.integration)
 }
 
 async fn send(app: &TestApp, client: &Client, call: Call, ids: &Ids) -> (StatusCode, String) {
@@ -187,7 +211,7 @@ fn refused(status: StatusCode, location: &str) -> bool {
         || (status.is_redirection() && location.starts_with("/login"))
 }
 
-// covers: SEC-5, CON-1, CON-2, CON-5, CON-6
+// covers: SEC-5, CON-1, CON-2, CON-4, CON-5, CON-6
 #[tokio::test]
 async fn no_customer_reaches_any_console_page_or_server_function() {
     for_each_app(|app| async move {
@@ -199,7 +223,10 @@ async fn no_customer_reaches_any_console_page_or_server_function() {
         // A failed message for the retry route.
         let message = strings(&app.state, "SELECT id FROM outbox ORDER BY id LIMIT 1", &[]).await.remove(0);
         app::testing::exec(&app.state, "UPDATE outbox SET status = 'failed' WHERE id = $1", &[&message]).await;
-        let ids = Ids { message };
+        // An integration user for the CON-4 routes.
+        let (integration, _) =
+            app::testing::integration_user(&app.state, "iso-client", &app::testing::all_scopes(), &[]).await;
+        let ids = Ids { message, integration };
 
         let callers = [
             ("a primary user", signed_in(&app, "pat.acme", GOOD_PASSWORD).await),

@@ -20,6 +20,8 @@ pub enum Unique {
     RoleName,
     /// CON-1: user type keys are unique (they are part of `/register/{key}`).
     UserTypeKey,
+    /// CON-4: an integration user's Client ID is unique.
+    ClientId,
     /// Any other unique constraint (a bug or a race the caller did not expect).
     Other,
 }
@@ -44,6 +46,8 @@ impl Unique {
             Self::RoleName
         } else if names("user_types_key_key", "user_types.key") {
             Self::UserTypeKey
+        } else if names("integration_users_client_id_key", "integration_users.client_id") {
+            Self::ClientId
         } else {
             Self::Other
         }

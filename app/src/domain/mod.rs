@@ -17,6 +17,7 @@ pub mod country;
 pub mod credentials;
 pub mod email;
 pub mod field;
+pub mod integration;
 pub mod language;
 pub mod login_help;
 pub mod password;

@@ -15,10 +15,12 @@ mod access;
 mod adapters;
 mod databases;
 mod fixtures;
+mod integrations;
 mod profile;
 
 pub use access::*;
 pub use adapters::*;
 pub use databases::*;
 pub use fixtures::*;
+pub use integrations::*;
 pub use profile::*;

@@ -31,6 +31,8 @@ pub fn kind_of(method: &Method, path: &str) -> Option<Kind> {
     }
     match path {
         "/login" | "/rpc/auth/sign_in" | "/password/change" | "/rpc/auth/change_password" => Some(Kind::SignIn),
+        // API-1: client credentials are a sign-in too.
+        "/api/v1/token" => Some(Kind::SignIn),
         "/forgot" | "/rpc/auth/forgot" => Some(Kind::ForgotLogin),
         "/rpc/register/submit" => Some(Kind::Registration),
         p if p.starts_with("/register/") => Some(Kind::Registration),
@@ -97,6 +99,9 @@ pub async fn limit(request: Request, next: Next) -> Response {
     }
     let reference = request.extensions().get::<RequestRef>().map(|r| r.0.clone()).unwrap_or_default();
     tracing::warn!(?kind, "rate limit reached for a client address");
+    if crate::api::is_api(request.uri().path()) {
+        return crate::api::problem::ApiError::too_many_requests(&reference, 60).into_response();
+    }
     let error = AppError::RateLimited { reference };
     if request.uri().path().starts_with(RPC_PREFIX) {
         let body = serde_json::to_string(&error).unwrap_or_default();
@@ -121,6 +126,7 @@ mod tests {
         assert_eq!(kind_of(&Method::POST, "/login"), Some(Kind::SignIn));
         assert_eq!(kind_of(&Method::POST, "/register/individual"), Some(Kind::Registration));
         assert_eq!(kind_of(&Method::GET, "/login"), None);
+        assert_eq!(kind_of(&Method::POST, "/api/v1/token"), Some(Kind::SignIn));
         let limits = Limits::default();
         let a = IpAddr::from([192, 0, 2, 1]);
         let b = IpAddr::from([192, 0, 2, 2]);

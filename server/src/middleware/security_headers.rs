@@ -68,7 +68,10 @@ pub fn must_not_be_stored(method: &Method, path: &str, session_cookie: bool, set
     if is_static_asset(path) {
         return false;
     }
-    path.starts_with(RPC_PREFIX) || !matches!(*method, Method::GET | Method::HEAD) || session_cookie
+    path.starts_with(RPC_PREFIX)
+        || crate::api::is_api(path)
+        || !matches!(*method, Method::GET | Method::HEAD)
+        || session_cookie
 }
 
 pub async fn apply(State(policy): State<HeaderPolicy>, mut request: Request, next: Next) -> Response {
@@ -113,6 +116,7 @@ mod tests {
         assert!(must_not_be_stored(&Method::GET, "/pkg/gatehouse.css", false, true));
         assert!(!must_not_be_stored(&Method::GET, "/pkg/gatehouse.css", true, false));
         assert!(!must_not_be_stored(&Method::GET, "/register", false, false));
+        assert!(must_not_be_stored(&Method::GET, "/api/v1/users", false, false), "API answers hold personal data");
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; gatehouse_session=abc"));
         assert!(carries_session_cookie(&headers));

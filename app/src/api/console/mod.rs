@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod approval_setup;
 pub mod catalog;
+pub mod integrations;
 pub mod overview;
 pub mod settings;
 pub mod user_types;

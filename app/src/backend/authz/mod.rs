@@ -8,10 +8,12 @@
 //! universal approver. Menus (ADM-9) and pages are decided by the same [`Rule`]s.
 
 mod cache;
+mod integration;
 mod menu;
 mod scope;
 
 pub use cache::CallerCache;
+pub use integration::{integration, token_hash, Integration};
 pub use menu::{menu, MenuItem, Rule};
 pub use scope::{Scope, SessionChoice};
 
@@ -172,6 +174,7 @@ impl Caller {
             group_approvals: self.holds(Permission::PendingApprovalsGroup),
             is_universal: self.is_universal,
             is_merchant_admin: false,
+            integration: None,
         })
     }
 
@@ -185,6 +188,7 @@ impl Caller {
             group_approvals: false,
             is_universal: self.is_universal,
             is_merchant_admin: true,
+            integration: None,
         })
     }
 }
@@ -341,11 +345,39 @@ pub struct Approver {
     group_approvals: bool,
     is_universal: bool,
     is_merchant_admin: bool,
+    /// Set when an integration user decides through the JSON API (API-3): `user_id` is then its
+    /// id, the audit log names it (API-6), and its sales groups limit the queue when it has
+    /// some (API-2).
+    integration: Option<IntegrationApprover>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct IntegrationApprover {
+    limited: bool,
 }
 
 impl Approver {
+    /// The deciding user's id (an integration user's id when one decides through the API).
     pub fn user_id(&self) -> &str {
         &self.user_id
+    }
+
+    /// Who the audit log names as deciding (CON-5, API-6).
+    pub fn actor(&self) -> crate::backend::store::audit::Actor<'_> {
+        use crate::backend::store::audit::Actor;
+        match self.integration {
+            Some(_) => Actor::Integration(&self.user_id),
+            None => Actor::User(&self.user_id),
+        }
+    }
+
+    /// The user recorded on the request's decision (`request_decisions.decided_by` names users
+    /// only; an integration user's decisions are named by the audit log).
+    pub fn deciding_user(&self) -> Option<&str> {
+        match self.integration {
+            Some(_) => None,
+            None => Some(&self.user_id),
+        }
     }
 
     pub fn organization_id(&self) -> Option<&str> {
@@ -360,6 +392,10 @@ impl Approver {
             group_approvals: self.group_approvals,
             is_universal: self.is_universal,
             is_merchant_admin: self.is_merchant_admin,
+            sales_of: match self.integration {
+                Some(IntegrationApprover { limited: true }) => Some(&self.user_id),
+                _ => None,
+            },
         }
     }
 }

@@ -10,6 +10,8 @@ pub mod console;
 pub mod contact_book;
 pub mod email_addresses;
 pub mod enrollments;
+pub mod integration_api;
+pub mod integrations;
 pub mod login_help;
 pub mod password_change;
 pub mod profile;

@@ -16,13 +16,18 @@ pub struct ApproverKey<'a> {
     pub group_approvals: bool,
     pub is_universal: bool,
     pub is_merchant_admin: bool,
+    /// An integration user of the JSON API deciding merchant-wide (API-3): its id when its
+    /// sales groups limit which organizations' requests it reaches (API-2).
+    pub sales_of: Option<&'a str>,
 }
 
 /// The condition "the approver may decide request `r` at its current step `s`", whatever the
 /// request's status (the caller adds that). Binds: $1 user id, $2 organization id,
 /// $3 PENDING_APPROVALS held, $4 PENDING_APPROVALS_GROUP held, $5 universal approver,
-/// $6 merchant admin (APR-8: sees and decides everything but their own).
-const MAY_DECIDE: &str = "(r.user_id <> $1 AND ( $6 = 1 \
+/// $6 merchant admin (APR-8: sees and decides everything but their own), $7 the integration
+/// user whose sales groups limit a merchant-wide approver (API-2; NULL: not limited).
+const MAY_DECIDE: &str = "(r.user_id <> $1 AND ( ($6 = 1 AND ($7 IS NULL OR r.organization_id IS NULL OR r.organization_id IN \
+       (SELECT ig.group_name FROM integration_user_groups ig WHERE ig.integration_user_id = $7 AND ig.group_kind = 'sales'))) \
    OR ((r.rerouted_to_universal = 1 OR s.approver_kind = 'universal') AND $5 = 1) \
    OR (r.rerouted_to_universal = 0 AND s.approver_kind = 'primary_users' AND $3 = 1 AND r.organization_id = $2) \
    OR (r.rerouted_to_universal = 0 AND s.approver_kind = 'user' AND s.approver_user_id = $1) \
@@ -117,6 +122,7 @@ fn bind_approver<'q, O>(query: Query<'q, O>, a: &'q ApproverKey<'q>) -> Query<'q
         .bind(i64::from(a.group_approvals))
         .bind(i64::from(a.is_universal))
         .bind(i64::from(a.is_merchant_admin))
+        .bind(a.sales_of)
 }
 
 /// The ways a request can be the approver's, each a query the database can answer from an
@@ -124,8 +130,13 @@ fn bind_approver<'q, O>(query: Query<'q, O>, a: &'q ApproverKey<'q>) -> Query<'q
 /// 1,000,000 users); a `UNION` of the branches that apply keeps each one indexed.
 fn queue_branches(approver: &ApproverKey<'_>) -> Vec<&'static str> {
     if approver.is_merchant_admin {
-        // APR-8: everything, by the (status, submitted_at) index.
-        return vec!["r.status = 'pending' AND r.user_id <> $1"];
+        // APR-8: everything, by the (status, submitted_at) index; an integration user only
+        // what its sales groups reach (API-2).
+        return vec![
+            "r.status = 'pending' AND r.user_id <> $1 AND ($7 IS NULL OR r.organization_id IS NULL \
+             OR r.organization_id IN (SELECT ig.group_name FROM integration_user_groups ig \
+               WHERE ig.integration_user_id = $7 AND ig.group_kind = 'sales'))",
+        ];
     }
     let mut branches = Vec::new();
     if approver.organization_id.is_some() && (approver.pending_approvals || approver.group_approvals) {
@@ -160,14 +171,37 @@ pub async fn pending_for(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PendingRow>, StoreError> {
-    let union = queue_branches(approver)
+    let union = queue_union(approver);
+    let sql = format!("SELECT * FROM ({union}) q ORDER BY q.submitted_at, q.id LIMIT $8 OFFSET $9");
+    let rows: Vec<QueueRow> =
+        bind_approver(sqlx::query_as(&sql), approver).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    rows.into_iter().map(PendingRow::try_from).collect()
+}
+
+fn queue_union(approver: &ApproverKey<'_>) -> String {
+    queue_branches(approver)
         .into_iter()
         .map(|branch| format!("SELECT {PENDING_COLUMNS} {PENDING_FROM} WHERE {LISTABLE} AND {branch}"))
         .collect::<Vec<_>>()
-        .join(" UNION ");
-    let sql = format!("SELECT * FROM ({union}) q ORDER BY q.submitted_at, q.id LIMIT $7 OFFSET $8");
+        .join(" UNION ")
+}
+
+/// The requests `approver` may decide that come after `after` (submitted at, id) in the queue's
+/// order, at most `limit`: keyset paging for the JSON API (API-4).
+pub async fn pending_after(
+    conn: &mut AnyConnection,
+    approver: &ApproverKey<'_>,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<PendingRow>, StoreError> {
+    let union = queue_union(approver);
+    let sql = format!(
+        "SELECT * FROM ({union}) q WHERE q.submitted_at > $8 OR (q.submitted_at = $8 AND q.id > $9) \
+         ORDER BY q.submitted_at, q.id LIMIT $10"
+    );
+    let (at, id) = after.unwrap_or((i64::MIN, ""));
     let rows: Vec<QueueRow> =
-        bind_approver(sqlx::query_as(&sql), approver).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+        bind_approver(sqlx::query_as(&sql), approver).bind(at).bind(id).bind(limit).fetch_all(&mut *conn).await?;
     rows.into_iter().map(PendingRow::try_from).collect()
 }
 
@@ -177,7 +211,7 @@ pub async fn decidable(
     approver: &ApproverKey<'_>,
     request_id: &str,
 ) -> Result<Option<PendingRow>, StoreError> {
-    let sql = format!("SELECT {PENDING_COLUMNS} {PENDING_FROM} WHERE r.id = $7 AND {LISTABLE} AND {MAY_DECIDE}");
+    let sql = format!("SELECT {PENDING_COLUMNS} {PENDING_FROM} WHERE r.id = $8 AND {LISTABLE} AND {MAY_DECIDE}");
     let row: Option<QueueRow> =
         bind_approver(sqlx::query_as(&sql), approver).bind(request_id).fetch_optional(&mut *conn).await?;
     row.map(PendingRow::try_from).transpose()
@@ -194,7 +228,7 @@ pub async fn in_scope(
     let sql = format!(
         "SELECT r.id FROM requests r \
          LEFT JOIN approval_steps s ON s.definition_id = r.definition_id AND s.position = r.current_step \
-         WHERE r.id = $7 AND {MAY_DECIDE}"
+         WHERE r.id = $8 AND {MAY_DECIDE}"
     );
     let row: Option<(String,)> =
         bind_approver(sqlx::query_as(&sql), approver).bind(request_id).fetch_optional(&mut *conn).await?;
@@ -218,6 +252,7 @@ mod tests {
             group_approvals: true,
             is_universal: true,
             is_merchant_admin: merchant,
+            sales_of: None,
         };
         let mut sql = vec![MAY_DECIDE, LISTABLE, PENDING_COLUMNS, PENDING_FROM];
         sql.extend(queue_branches(&key(false)));
@@ -230,7 +265,8 @@ mod tests {
                 || literal.parse::<RequestKind>().is_ok()
                 || literal.parse::<ApproverKind>().is_ok()
                 || literal.parse::<UserStatus>().is_ok()
-                || literal.parse::<Decision>().is_ok();
+                || literal.parse::<Decision>().is_ok()
+                || literal.parse::<crate::domain::integration::IntegrationGroupKind>().is_ok();
             assert!(known, "{literal:?} is not a stored vocabulary string");
         }
     }

@@ -38,7 +38,7 @@ pub async fn approve(
     let settings = Settings::load(&mut tx).await?;
     let request = open_decision(&mut tx, approver, request_id).await?;
     let brand = Brand::new(&settings, &state.config.public_url);
-    let decided_by = Some(approver.user_id());
+    let decided_by = approver.deciding_user();
     if !request.at_last_step() {
         if !requests::advance(&mut tx, &request, now).await? {
             return Err(lost_race());

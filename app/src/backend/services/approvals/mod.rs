@@ -45,6 +45,18 @@ pub async fn pending(
     Ok(approvals::pending_for(&mut conn, &approver.key(), per_page, offset).await?)
 }
 
+/// The requests the approver may decide after `after` (submitted at, id), oldest first, at most
+/// `limit` (API-4: keyset paging for the JSON API).
+pub async fn pending_after(
+    state: &AppState,
+    approver: &Approver,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<PendingRow>, ServiceError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(approvals::pending_after(&mut conn, &approver.key(), after, limit.clamp(1, MAX_PER_PAGE)).await?)
+}
+
 /// The request, if this approver may decide it now (the approve/reject pages).
 pub async fn decidable(state: &AppState, approver: &Approver, request_id: &str) -> Result<PendingRow, ServiceError> {
     let mut conn = state.db.pool().acquire().await?;
@@ -97,7 +109,7 @@ async fn log(
     audit::append(
         conn,
         &audit::AuditEntry {
-            actor: audit::Actor::User(approver.user_id()),
+            actor: approver.actor(),
             action,
             subject_type: "request",
             subject_id: request_id,

@@ -33,7 +33,7 @@ pub async fn reject(
         request_id,
         request.current_step,
         Outcome::Rejected.decision(),
-        Some(approver.user_id()),
+        approver.deciding_user(),
         comment.as_deref(),
         now,
     )

@@ -73,11 +73,33 @@ pub async fn register(
     registration: Registration,
     language: Language,
 ) -> Result<Registered, ServiceError> {
+    register_submitted_by(state, setup, registration, language, None).await
+}
+
+/// [`register`] for a registration an integration user submits through the JSON API (API-3):
+/// the same rules and transaction; the audit row names the integration user (API-6).
+pub async fn register_for_integration(
+    state: &AppState,
+    integration: &crate::backend::authz::Integration,
+    setup: &RegistrationSetup,
+    registration: Registration,
+    language: Language,
+) -> Result<Registered, ServiceError> {
+    register_submitted_by(state, setup, registration, language, Some(integration.id())).await
+}
+
+async fn register_submitted_by(
+    state: &AppState,
+    setup: &RegistrationSetup,
+    registration: Registration,
+    language: Language,
+    submitted_by: Option<&str>,
+) -> Result<Registered, ServiceError> {
     let settings = {
         let mut conn = state.db.pool().acquire().await?;
         Settings::load(&mut conn).await?
     };
-    let ctx = shared::Ctx { state, settings: &settings, user_type: &setup.user_type, language };
+    let ctx = shared::Ctx { state, settings: &settings, user_type: &setup.user_type, language, submitted_by };
     let Registration { person, organization } = registration;
     match organization {
         Organization::None => kinds::register_individual(&ctx, person).await,

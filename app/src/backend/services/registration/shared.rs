@@ -24,6 +24,9 @@ pub(super) struct Ctx<'a> {
     pub settings: &'a Settings,
     pub user_type: &'a UserType,
     pub language: Language,
+    /// The integration user submitting through the JSON API (API-3), named by the audit row
+    /// (API-6); `None` when the registrant submits the form themselves.
+    pub submitted_by: Option<&'a str>,
 }
 
 /// REG-8: the username must be free here and in the external directory. Checked before the
@@ -148,7 +151,10 @@ pub(super) async fn add_user(
     );
     mail::enqueue(conn, &message, now).await?;
     let entry = audit::AuditEntry {
-        actor: audit::Actor::User(&user_id),
+        actor: match ctx.submitted_by {
+            Some(integration) => audit::Actor::Integration(integration),
+            None => audit::Actor::User(&user_id),
+        },
         action: "registration.submitted",
         subject_type: "user",
         subject_id: &user_id,

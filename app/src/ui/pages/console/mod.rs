@@ -6,6 +6,7 @@ pub mod approval_setup;
 pub mod catalog;
 pub mod enrollments;
 pub mod home;
+pub mod integrations;
 pub mod settings;
 pub mod sites;
 pub mod user_actions;
