@@ -3,8 +3,8 @@
 
 pub mod accounts;
 pub mod addresses;
-pub mod approval_setup;
 pub mod api_tokens;
+pub mod approval_setup;
 pub mod approvals;
 pub mod approvers;
 pub mod audit;
