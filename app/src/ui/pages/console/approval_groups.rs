@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
 
-use super::approval_setup::{notice_view, SetupHeading};
+use super::approval_setup::SetupHeading;
+use super::records::{notice_view, text, RecordRow, RecordTable};
 use crate::api::console::approval_setup::{
     add_group_member, approval_group, approval_groups, create_approval_group, notice_text, remove_group_member,
     update_approval_group, GroupView, GROUPS,
@@ -28,45 +29,13 @@ pub fn ApprovalGroupsPage() -> impl IntoView {
                         <section class="panel wide">
                             <SetupHeading title="Approval groups".into() current=GROUPS />
                             <p>"An approval group is a named set of approvers for one organization or for all (APR-3). Each member who holds Approval group requests sees the group's requests of their own company."</p>
-                            {if list.is_empty() {
-                                view! { <p>"There are no approval groups yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-scroll">
-                                        <table class="data">
-                                            <caption class="visually-hidden">"Approval groups by name"</caption>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Name"</th>
-                                                    <th scope="col">"Organizations"</th>
-                                                    <th scope="col">"Members"</th>
-                                                    <th scope="col">"Steps naming it"</th>
-                                                    <th scope="col">"Actions"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list.into_iter().map(|g| {
-                                                    let href = format!("{GROUPS}/{}", g.id);
-                                                    let label = format!("Edit {}", g.name);
-                                                    view! {
-                                                        <tr>
-                                                            <td>{g.name}</td>
-                                                            <td>{g.scope}</td>
-                                                            <td>{g.members}</td>
-                                                            <td>{g.steps}</td>
-                                                            <td class="actions">
-                                                                <a class="button button-secondary" href=href aria-label=label>"Edit"</a>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }
-                                .into_any()
-                            }}
-                            <p><a class="button" href=format!("{GROUPS}/new")>"New approval group"</a></p>
+                            <RecordTable caption="Approval groups by name" columns={&["Name", "Organizations", "Members", "Steps naming it"]}
+                                rows={list.into_iter().map(|g| RecordRow {
+                                    href: format!("{GROUPS}/{}", g.id),
+                                    cells: vec![text(g.name.clone()), text(g.scope), text(g.members.to_string()), text(g.steps.to_string())],
+                                    name: g.name,
+                                }).collect()}
+                                empty="There are no approval groups yet." new_href=format!("{GROUPS}/new") new_label="New approval group" />
                         </section>
                     }
                     .into_any(),

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
 
+use super::records::{code, notice_view, text, RecordRow, RecordTable};
 use crate::api::console::approval_setup::{
     add_approval_step, approval_definition, approval_definitions, create_approval_definition, move_approval_step,
     notice_text, remove_approval_step, rename_approval_definition, DefinitionView, StepView, APPROVALS_SETUP_TABS,
@@ -34,10 +35,6 @@ pub(crate) fn SetupHeading(title: String, current: &'static str) -> impl IntoVie
     }
 }
 
-pub(crate) fn notice_view(notice: Option<&'static str>) -> Option<AnyView> {
-    notice.map(|n| view! { <p class="notice" role="status">{n}</p> }.into_any())
-}
-
 #[component]
 pub fn ApprovalDefinitionsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| approval_definitions());
@@ -51,40 +48,21 @@ pub fn ApprovalDefinitionsPage() -> impl IntoView {
                         <section class="panel wide">
                             <SetupHeading title="Approval definitions".into() current=DEFINITIONS />
                             <p>"An approval definition is an ordered list of steps; every step must approve (APR-2). User types and enrollments name the definition their requests follow."</p>
-                            <div class="table-scroll">
-                                <table class="data">
-                                    <caption class="visually-hidden">"Approval definitions by key"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Key"</th>
-                                            <th scope="col">"Steps"</th>
-                                            <th scope="col">"Used by"</th>
-                                            <th scope="col">"Waiting requests"</th>
-                                            <th scope="col">"Actions"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list.into_iter().map(|d| {
-                                            let href = format!("{DEFINITIONS}/{}", d.id);
-                                            let label = format!("Edit {}", d.name);
-                                            view! {
-                                                <tr>
-                                                    <td>{d.name}</td>
-                                                    <td><code>{d.key}</code></td>
-                                                    <td>{d.steps}</td>
-                                                    <td>{d.used_by}</td>
-                                                    <td>{d.waiting}</td>
-                                                    <td class="actions">
-                                                        <a class="button button-secondary" href=href aria-label=label>"Edit"</a>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <p><a class="button" href=format!("{DEFINITIONS}/new")>"New approval definition"</a></p>
+                            <RecordTable caption="Approval definitions by key"
+                                columns={&["Name", "Key", "Steps", "Used by", "Waiting requests"]}
+                                rows={list.into_iter().map(|d| RecordRow {
+                                    href: format!("{DEFINITIONS}/{}", d.id),
+                                    cells: vec![
+                                        text(d.name.clone()),
+                                        code(d.key),
+                                        text(d.steps.to_string()),
+                                        text(d.used_by.to_string()),
+                                        text(d.waiting.to_string()),
+                                    ],
+                                    name: d.name,
+                                }).collect()}
+                                empty="There are no approval definitions yet." new_href=format!("{DEFINITIONS}/new")
+                                new_label="New approval definition" />
                         </section>
                     }
                     .into_any(),
@@ -349,6 +327,8 @@ fn StepFormView(definition: DefinitionView, state: FormState, version: RwSignal<
     } else {
         StepForm { approver_kind: ApproverKind::PrimaryUsers.to_string(), ..Default::default() }
     };
+    // After a step is added the form starts again from its defaults, as after a page load.
+    let form_element = NodeRef::<leptos::html::Form>::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let form: StepForm = read_form(&ev);
@@ -359,6 +339,9 @@ fn StepFormView(definition: DefinitionView, state: FormState, version: RwSignal<
             move || add_approval_step(id, form),
             move |next: String| {
                 version.update(|v| *v += 1);
+                if let Some(form) = form_element.get_untracked() {
+                    form.reset();
+                }
                 navigate(&next, Default::default());
             },
         );
@@ -369,7 +352,7 @@ fn StepFormView(definition: DefinitionView, state: FormState, version: RwSignal<
     let kind_error = move || state.error_for("approver_kind");
     let chosen = values.approver_kind.clone();
     view! {
-        <form class="step-form" method="post" action=action on:submit=on_submit novalidate>
+        <form class="step-form" method="post" action=action on:submit=on_submit novalidate node_ref=form_element>
             <FormAlert state />
             <fieldset class="radios" class:field-invalid=move || kind_error().is_some()
                 aria-describedby=move || kind_error().map(|_| "approver_kind-error")>

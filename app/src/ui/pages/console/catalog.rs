@@ -6,14 +6,14 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use strum::IntoEnumIterator;
 
+use super::records::{code, notice_view, page_id, text, RecordRow, RecordTable};
 use crate::api::console::catalog::{
     create_merchant_role, merchant_role_detail, merchant_roles, notice_text, update_merchant_role, MerchantRoleView,
     ROLES, ROLES_AND_SITES_TABS,
 };
-use crate::api::console::user_types::ChoiceView;
 use crate::domain::catalog::MerchantRoleForm;
 use crate::domain::{permission_label, permission_list, Permission};
 use crate::ui::components::{
@@ -28,28 +28,6 @@ pub(crate) fn CatalogHeading(title: String, current: &'static str) -> impl IntoV
         <ConsoleNav current=ROLES />
         <SectionTabs label="Roles and sites" tabs=ROLES_AND_SITES_TABS current />
     }
-}
-
-pub(crate) fn notice_view(notice: Option<&'static str>) -> Option<AnyView> {
-    notice.map(|n| view! { <p class="notice" role="status">{n}</p> }.into_any())
-}
-
-pub(crate) fn options(choices: Vec<ChoiceView>) -> Vec<(String, String)> {
-    choices.into_iter().map(|c| (c.id, c.name)).collect()
-}
-
-pub(crate) fn yes_no(flag: bool) -> &'static str {
-    if flag {
-        "Yes"
-    } else {
-        "No"
-    }
-}
-
-/// The id of the page's URL, `None` for `new`.
-pub(crate) fn page_id() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.read().get("id").filter(|id| id != "new")
 }
 
 #[component]
@@ -68,38 +46,18 @@ pub fn RolesPage() -> impl IntoView {
                             <CatalogHeading title="Roles".into() current=ROLES />
                             {move || notice_view(notice())}
                             <p>"The merchant's roles: the seeded roles (their key and name are fixed; their permissions may change) and the merchant's own. User types, enrollments and sites name them. Companies' own roles are managed by their administrators."</p>
-                            <div class="table-scroll">
-                                <table class="data">
-                                    <caption class="visually-hidden">"The merchant's roles, seeded first"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Key"</th>
-                                            <th scope="col">"Description"</th>
-                                            <th scope="col">"Permissions"</th>
-                                            <th scope="col">"Actions"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {roles.into_iter().map(|r| {
-                                            let href = format!("{ROLES}/{}", r.id);
-                                            let label = format!("Edit {}", r.name);
-                                            view! {
-                                                <tr>
-                                                    <td>{r.name}</td>
-                                                    <td>{r.key.map(|k| view! { <code>{k}</code> })}</td>
-                                                    <td>{r.description.unwrap_or_default()}</td>
-                                                    <td class="permissions"><span>{permission_list(&r.permissions)}</span></td>
-                                                    <td class="actions">
-                                                        <a class="button button-secondary" href=href aria-label=label>"Edit"</a>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <p><a class="button" href=format!("{ROLES}/new")>"New role"</a></p>
+                            <RecordTable caption="The merchant's roles, seeded first" columns={&["Name", "Key", "Description", "Permissions"]}
+                                rows={roles.into_iter().map(|r| RecordRow {
+                                    href: format!("{ROLES}/{}", r.id),
+                                    cells: vec![
+                                        text(r.name.clone()),
+                                        r.key.map(code).unwrap_or_else(|| text("")),
+                                        text(r.description.unwrap_or_default()),
+                                        view! { <span class="permissions">{permission_list(&r.permissions)}</span> }.into_any(),
+                                    ],
+                                    name: r.name,
+                                }).collect()}
+                                empty="There are no roles yet." new_href=format!("{ROLES}/new") new_label="New role" />
                         </section>
                     }
                     .into_any(),

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::catalog::{notice_view, options, page_id, yes_no, CatalogHeading};
+use super::catalog::CatalogHeading;
+use super::records::{code, notice_view, options, page_id, text, yes_no, RecordRow, RecordTable};
 use crate::api::console::catalog::{
     create_enrollment, enrollment_editor, enrollment_list, notice_text, update_enrollment, EnrollmentEditorInfo,
     ENROLLMENTS,
@@ -33,47 +34,19 @@ pub fn EnrollmentsPage() -> impl IntoView {
                             <CatalogHeading title="Enrollments".into() current=ENROLLMENTS />
                             {move || notice_view(notice())}
                             <p>"Enrollments are add-on services users ask for during or after registration; each grants roles, at once or after its approval definition's steps (APR-10)."</p>
-                            {if list.is_empty() {
-                                view! { <p>"There are no enrollments yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-scroll">
-                                        <table class="data">
-                                            <caption class="visually-hidden">"Enrollments by key"</caption>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Name"</th>
-                                                    <th scope="col">"Key"</th>
-                                                    <th scope="col">"Approval"</th>
-                                                    <th scope="col">"Roles"</th>
-                                                    <th scope="col">"Active"</th>
-                                                    <th scope="col">"Actions"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list.into_iter().map(|e| {
-                                                    let href = format!("{ENROLLMENTS}/{}", e.id);
-                                                    let label = format!("Edit {}", e.name);
-                                                    view! {
-                                                        <tr>
-                                                            <td>{e.name}</td>
-                                                            <td><code>{e.key}</code></td>
-                                                            <td>{e.approval_definition.unwrap_or_else(|| "None: granted at once".into())}</td>
-                                                            <td>{e.roles.join(", ")}</td>
-                                                            <td>{yes_no(e.active)}</td>
-                                                            <td class="actions">
-                                                                <a class="button button-secondary" href=href aria-label=label>"Edit"</a>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }
-                                .into_any()
-                            }}
-                            <p><a class="button" href=format!("{ENROLLMENTS}/new")>"New enrollment"</a></p>
+                            <RecordTable caption="Enrollments by key" columns={&["Name", "Key", "Approval", "Roles", "Active"]}
+                                rows={list.into_iter().map(|e| RecordRow {
+                                    href: format!("{ENROLLMENTS}/{}", e.id),
+                                    cells: vec![
+                                        text(e.name.clone()),
+                                        code(e.key),
+                                        text(e.approval_definition.unwrap_or_else(|| "None: granted at once".into())),
+                                        text(e.roles.join(", ")),
+                                        text(yes_no(e.active)),
+                                    ],
+                                    name: e.name,
+                                }).collect()}
+                                empty="There are no enrollments yet." new_href=format!("{ENROLLMENTS}/new") new_label="New enrollment" />
                         </section>
                     }
                     .into_any(),

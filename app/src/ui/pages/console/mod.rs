@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod enrollments;
 pub mod home;
 pub mod integrations;
+pub mod records;
 pub mod settings;
 pub mod sites;
 pub mod user_actions;

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::catalog::{notice_view, options, page_id, yes_no, CatalogHeading};
+use super::catalog::CatalogHeading;
+use super::records::{code, notice_view, options, page_id, text, yes_no, RecordRow, RecordTable};
 use crate::api::console::catalog::{
     create_site, notice_text, site_editor, site_list, update_site, SiteEditorInfo, SITES,
 };
@@ -29,45 +30,18 @@ pub fn SitesPage() -> impl IntoView {
                             <CatalogHeading title="Sites".into() current=SITES />
                             {move || notice_view(notice())}
                             <p>"The merchant's specialty sites. A user gets a site when granted its required role; companies' administrators assign and remove sites too (ADM-5)."</p>
-                            {if list.is_empty() {
-                                view! { <p>"There are no sites yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-scroll">
-                                        <table class="data">
-                                            <caption class="visually-hidden">"Specialty sites by key"</caption>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Name"</th>
-                                                    <th scope="col">"Key"</th>
-                                                    <th scope="col">"Required role"</th>
-                                                    <th scope="col">"Active"</th>
-                                                    <th scope="col">"Actions"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list.into_iter().map(|s| {
-                                                    let href = format!("{SITES}/{}", s.id);
-                                                    let label = format!("Edit {}", s.name);
-                                                    view! {
-                                                        <tr>
-                                                            <td>{s.name}</td>
-                                                            <td><code>{s.key}</code></td>
-                                                            <td>{s.required_role.unwrap_or_else(|| "None".into())}</td>
-                                                            <td>{yes_no(s.active)}</td>
-                                                            <td class="actions">
-                                                                <a class="button button-secondary" href=href aria-label=label>"Edit"</a>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }
-                                .into_any()
-                            }}
-                            <p><a class="button" href=format!("{SITES}/new")>"New site"</a></p>
+                            <RecordTable caption="Specialty sites by key" columns={&["Name", "Key", "Required role", "Active"]}
+                                rows={list.into_iter().map(|s| RecordRow {
+                                    href: format!("{SITES}/{}", s.id),
+                                    cells: vec![
+                                        text(s.name.clone()),
+                                        code(s.key),
+                                        text(s.required_role.unwrap_or_else(|| "None".into())),
+                                        text(yes_no(s.active)),
+                                    ],
+                                    name: s.name,
+                                }).collect()}
+                                empty="There are no sites yet." new_href=format!("{SITES}/new") new_label="New site" />
                         </section>
                     }
                     .into_any(),

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::records::{code, text, yes_no, RecordRow, RecordTable};
 use crate::api::console::user_types::{
     create_user_type, notice_text, update_user_type, user_type_editor, user_type_list, ChoiceView, UserTypeEditorInfo,
     USER_TYPES,
@@ -30,42 +31,21 @@ pub fn UserTypesPage() -> impl IntoView {
                             <h1>"User types"</h1>
                             <ConsoleNav current=USER_TYPES />
                             <p>"Active self-service types are offered on the registration page at once."</p>
-                            <div class="table-scroll">
-                                <table class="data">
-                                    <caption class="visually-hidden">"User types, in the order registration lists them"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Long name"</th>
-                                            <th scope="col">"Key"</th>
-                                            <th scope="col">"Kind"</th>
-                                            <th scope="col">"Group"</th>
-                                            <th scope="col">"Active"</th>
-                                            <th scope="col">"Self-service"</th>
-                                            <th scope="col">"Actions"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {types.into_iter().map(|t| {
-                                            let href = format!("{USER_TYPES}/{}", t.key);
-                                            let label = format!("Edit {}", t.long_name);
-                                            view! {
-                                                <tr>
-                                                    <td>{t.long_name}</td>
-                                                    <td><code>{t.key}</code></td>
-                                                    <td>{kind_label(t.kind)}</td>
-                                                    <td>{group_label(t.group.as_deref())}</td>
-                                                    <td>{yes_no(t.is_active)}</td>
-                                                    <td>{yes_no(t.is_self_service)}</td>
-                                                    <td class="actions">
-                                                        <a class="button button-secondary" href=href aria-label=label>"Edit"</a>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <p><a class="button" href=format!("{USER_TYPES}/new")>"New user type"</a></p>
+                            <RecordTable caption="User types, in the order registration lists them"
+                                columns={&["Long name", "Key", "Kind", "Group", "Active", "Self-service"]}
+                                rows={types.into_iter().map(|t| RecordRow {
+                                    href: format!("{USER_TYPES}/{}", t.key),
+                                    cells: vec![
+                                        text(t.long_name.clone()),
+                                        code(t.key),
+                                        text(kind_label(t.kind)),
+                                        text(group_label(t.group.as_deref())),
+                                        text(yes_no(t.is_active)),
+                                        text(yes_no(t.is_self_service)),
+                                    ],
+                                    name: t.long_name,
+                                }).collect()}
+                                empty="There are no user types." new_href=format!("{USER_TYPES}/new") new_label="New user type" />
                         </section>
                     }
                     .into_any(),
@@ -203,12 +183,4 @@ fn options(choices: Vec<ChoiceView>) -> Vec<(String, String)> {
 
 fn group_label(group: Option<&str>) -> &'static str {
     USER_TYPE_GROUPS.iter().find(|(k, _)| Some(*k) == group).map(|(_, l)| *l).unwrap_or("Others")
-}
-
-fn yes_no(flag: bool) -> &'static str {
-    if flag {
-        "Yes"
-    } else {
-        "No"
-    }
 }
