@@ -69,7 +69,8 @@ export default defineConfig({
     },
   },
   // `*.late.spec.ts` change what every other spec relies on (which user types /register lists,
-  // how the seeded approval definition routes staff): they run after all the others. Run one
+  // how the seeded approval definition routes staff, multi-customer access): they run after all
+  // the others. Run one
   // alone with `npx playwright test --no-deps tests/<name>.late.spec.ts`.
   projects: [
     { name: 'chromium', testIgnore: /\.late\.spec\.ts$/, use: { ...devices['Desktop Chrome'] } },

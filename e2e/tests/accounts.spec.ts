@@ -1,8 +1,7 @@
 // covers: PRO-3, PRO-7, ADM-9, SEC-5, REG-15
 // A business user's accounts: the header shows the session's account and switches it, the
 // Accounts page makes another one primary (with JavaScript and without), individuals are
-// refused the page; with multi-customer access a contact of two companies switches customer
-// from the header, and the previous company's administration is then out of reach.
+// refused the page. Multi-customer access is in accounts-multi-customer.late.spec.ts.
 import { expect, test, trackFormTakeover, type Page } from '../helpers/test';
 import { expectAccessible } from '../helpers/a11y';
 import { header, newPerson, registerByPost, type Person } from '../helpers/app';
@@ -81,52 +80,4 @@ test('individuals are refused the Accounts page and are not offered it', async (
   expect(response?.status()).toBe(403);
   await expect(page.getByRole('heading', { level: 1, name: 'Access denied' })).toBeVisible();
   await expectAccessible(page);
-});
-
-/** The Switch button of the header form holding the select named `select`. */
-function switchButton(page: Page, select: string) {
-  // `has` is matched inside the form, so its locator starts from the page, not the header.
-  return header(page)
-    .locator('form.scope-switch', { has: page.getByRole('combobox', { name: select, exact: true }) })
-    .getByRole('button', { name: 'Switch' });
-}
-
-test('with multi-customer access a contact of two companies switches customer from the header', async ({ page, browser }) => {
-  const { primary } = await registerCompanyUser(page);
-  const other = newCompany('Other');
-  const otherPage = await browser.newPage();
-  await trackFormTakeover(otherPage);
-  await registerCompany(otherPage, other, newPerson('other'), async () => {});
-  await otherPage.close();
-  sqlite(
-    `
-person = db.execute("SELECT person_id FROM users WHERE lower(username) = lower(?)", (args[0],)).fetchone()[0]
-org = db.execute("SELECT id FROM organizations WHERE name = ?", (args[1],)).fetchone()[0]
-db.execute("INSERT INTO contacts (id, person_id, organization_id, kind, status, created_at, updated_at) VALUES (?, ?, ?, 'contact_of', 'active', 0, 0)", ('e2e-' + org, person, org))
-db.execute("INSERT INTO settings (key, value, updated_at) VALUES ('multi_customer_access', 'true', 0) ON CONFLICT (key) DO UPDATE SET value = 'true'")
-`,
-    primary.username,
-    other.name,
-  );
-  try {
-    await open(page, '/admin/approvals');
-    await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
-    const customer = header(page).getByRole('combobox', { name: 'Customer' });
-    await customer.selectOption({ label: other.name });
-    await switchButton(page, 'Customer').click();
-    // Acting for the other company, the first company's queue is out of reach (SEC-5) …
-    await expect(page.getByRole('heading', { level: 1, name: 'Access denied' })).toBeVisible();
-    await expect(header(page).getByRole('combobox', { name: 'Customer' }).locator('option:checked')).toHaveText(other.name);
-    await expect(header(page).getByRole('link', { name: 'Pending Approvals' })).toHaveCount(0);
-    await expectAccessible(page);
-    // … and switching back brings it back.
-    const back = header(page).getByRole('combobox', { name: 'Customer' });
-    await back.selectOption({ index: 0 });
-    const selected = await back.locator('option:checked').textContent();
-    if (selected === other.name) await back.selectOption({ index: 1 });
-    await switchButton(page, 'Customer').click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Pending Approvals' })).toBeVisible();
-  } finally {
-    sqlite("db.execute(\"UPDATE settings SET value = 'false' WHERE key = 'multi_customer_access'\")");
-  }
 });

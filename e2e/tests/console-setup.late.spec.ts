@@ -84,6 +84,7 @@ async function stepRows(page: Page): Promise<string[]> {
 }
 
 test('a group step added to the company definition routes the next staff request to the group', async ({ page, browser, request }) => {
+  test.setTimeout(120_000); // four people, two queues, a dozen pages, each checked with axe
   const pat = newPerson('setpat');
   const { name: companyName, registryId } = await companyOf(request, pat);
   const lee = newPerson('setlee');
@@ -174,7 +175,8 @@ test('a group step added to the company definition routes the next staff request
   await main.getByRole('button', { name: 'Remove step 1' }).click();
   await expect(page).toHaveURL((url) => url.searchParams.get('notice') === 'step_removed');
   await expect.poll(() => stepRows(page)).toEqual(["1 of 1 · The company's primary users · 0"]);
-  await expect(main.getByText(/0 waiting under these steps, 1 under earlier versions/)).toBeVisible();
+  // Ann's request and any other spec's still waiting moved to the archived steps.
+  await expect(main.getByText(/0 waiting under these steps, [1-9]\d* under earlier versions/)).toBeVisible();
   await expectAccessible(page);
   await open(page, '/console/approvals');
   expect((await rowCells(queueRow(page, ann.username))).Step).toBe('1 of 2');
