@@ -48,7 +48,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
-  timeout: 60_000,
+  // Many journeys visit a dozen pages, each checked with axe: 40–58 s on 2 busy cores.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   globalTeardown: './helpers/global-teardown.ts',
   use: {
