@@ -32,6 +32,7 @@ use crate::ui::pages::console::user_actions::{
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
 use crate::ui::pages::console::users::{ConsoleUserPage, ConsoleUsersPage, NewConsoleUserPage};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
+use crate::ui::pages::register_confirm::{ConfirmFormPage, ConfirmListPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
     confirm_email::EmailConfirmPage, emails::EmailsPage, personal::ProfilePage, preferences::PreferencesPage,
@@ -80,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterListPage ssr=SsrMode::Async />
                     <Route path=path!("/register/pending") view=PendingPage ssr=SsrMode::Async />
                     <Route path=path!("/register/complete") view=RegisterCompletePage ssr=SsrMode::Async />
+                    <Route path=path!("/register/confirm") view=ConfirmListPage ssr=SsrMode::Async />
+                    <Route path=path!("/register/confirm/:type_key") view=ConfirmFormPage ssr=SsrMode::Async />
                     <Route path=path!("/register/:type_key") view=RegisterFormPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/password/change") view=PasswordChangePage ssr=SsrMode::Async />

@@ -65,6 +65,7 @@ use app::api::profile::remove_email::RemoveEmail;
 use app::api::profile::save_preferences::SavePreferences;
 use app::api::profile::save_profile::SaveProfile;
 use app::api::register::submit::SubmitRegistration;
+use app::api::register::confirm::ConfirmRegistration;
 use app::api::session_scope::accounts::SetPrimaryAccount;
 use app::api::session_scope::switch::{SwitchAccount, SwitchCustomer};
 
@@ -197,6 +198,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         // The pages' plain form posts (REG-15), each running its page's server function.
         .route("/login", form_post::<SignIn>(&[]))
         .route("/register/{type_key}", form_post::<SubmitRegistration>(&[]))
+        .route("/register/confirm/{type_key}", form_post::<ConfirmRegistration>(&[]))
         .route("/password/change", form_post::<ChangePassword>(&[]))
         .route("/forgot", form_post::<Forgot>(&[]))
         .route("/password/reset/{token}", form_post::<ResetPassword>(&[]))

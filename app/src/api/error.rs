@@ -18,6 +18,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have access to this page. (reference {reference})")]
     Forbidden { reference: String },
+    /// PAR-1: the page asks for a complete customer record; `/register/confirm` completes it.
+    #[error("Please complete your registration to continue.")]
+    IncompleteRegistration,
     #[error("We could not find that page.")]
     NotFound,
     /// The state changed under the action (APR-9); the page matches on `code`, never on text.

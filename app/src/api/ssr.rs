@@ -96,7 +96,9 @@ pub fn to_app_error(err: ServiceError, reference: String) -> AppError {
         }
         ServiceError::AccessNotActive => form("Your access is not active. Please contact your administrator."),
         ServiceError::Locked => form("Too many failed sign-in attempts. Please wait a while and try again."),
+        ServiceError::OnlineAccess(refusal) => form(refusal.message()),
         ServiceError::Forbidden => AppError::Forbidden { reference },
+        ServiceError::IncompleteRegistration => AppError::IncompleteRegistration,
         ServiceError::NotFound => AppError::NotFound,
         ServiceError::Conflict(code) => AppError::Conflict { code, reference },
         ServiceError::Unauthenticated => AppError::Unauthenticated,
@@ -125,7 +127,7 @@ impl AppError {
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             // Sign-in refusals (LOG-1, LOG-2) are the form-level messages.
             AppError::Form { .. } | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Forbidden { .. } | AppError::IncompleteRegistration => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

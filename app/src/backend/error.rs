@@ -106,10 +106,16 @@ pub enum ServiceError {
     AccessNotActive,
     #[error("locked")]
     Locked,
+    /// OAA-1, OAA-3: the online-access answers, in the SPEC's words.
+    #[error("online access refused: {0:?}")]
+    OnlineAccess(crate::domain::OnlineAccessRefusal),
     #[error("unauthenticated")]
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// PAR-1: a secure page or action for a user whose customer record is incomplete.
+    #[error("registration incomplete")]
+    IncompleteRegistration,
     #[error("not found")]
     NotFound,
     #[error("conflict: {0:?}")]

@@ -1,6 +1,12 @@
 //! Who may use their login right now (LOG-2): one rule, applied at sign-in and again on every
-//! request, so a user made inactive, end-dated or whose contact relationship ended loses a
-//! session they already have.
+//! request, so a user made inactive or end-dated loses a session they already have.
+//!
+//! A business user whose contact relationship ended keeps the login but nothing else: their
+//! customer record is incomplete (PAR-1), so every secure page and capability sends them to
+//! partial registration instead (`domain::partial`). SPEC's LOG-2 lists an inactive contact
+//! among those who cannot sign in; PAR-1 and PAR-3 ("if the user's access is later revoked they
+//! are sent through partial registration again") need them signed in, and they lose every
+//! right either way.
 
 use super::{ContactStatus, UserStatus};
 
@@ -11,6 +17,7 @@ pub struct AccessFacts {
     pub start_at: Option<i64>,
     pub end_at: Option<i64>,
     /// A business user's relationship to their organization; `None` for individuals and staff.
+    /// Not part of this rule (see the module's note); PAR-1 reads it.
     pub contact_status: Option<ContactStatus>,
 }
 
@@ -20,7 +27,7 @@ pub enum Access {
     Usable,
     /// "Awaiting approval" (REG-13).
     AwaitingApproval,
-    /// Inactive user or contact, or outside the start/end dates: "Your access is not active".
+    /// Inactive user, or outside the start/end dates: "Your access is not active".
     NotActive,
     /// Rejected or deleted: answered like an unknown username.
     Gone,
@@ -36,11 +43,7 @@ impl AccessFacts {
         }
         let dated_out =
             self.start_at.is_some_and(|start| start > now_ms) || self.end_at.is_some_and(|end| end < now_ms);
-        let contact_ended = match self.contact_status {
-            Some(ContactStatus::Inactive) => true,
-            Some(ContactStatus::Active) | None => false,
-        };
-        if dated_out || contact_ended {
+        if dated_out {
             Access::NotActive
         } else {
             Access::Usable
@@ -58,9 +61,9 @@ mod tests {
         AccessFacts { status, start_at: Some(NOW - 1), end_at: None, contact_status: Some(ContactStatus::Active) }
     }
 
-    // covers: LOG-2
+    // covers: LOG-2, PAR-1
     #[test]
-    fn only_an_active_user_in_dates_with_an_active_contact_may_use_the_login() {
+    fn only_an_active_user_in_dates_may_use_the_login() {
         assert_eq!(facts(UserStatus::Active).access_at(NOW), Access::Usable);
         assert_eq!(facts(UserStatus::Pending).access_at(NOW), Access::AwaitingApproval);
         assert_eq!(facts(UserStatus::Inactive).access_at(NOW), Access::NotActive);
@@ -70,8 +73,9 @@ mod tests {
         assert_eq!(future.access_at(NOW), Access::NotActive);
         let ended = AccessFacts { end_at: Some(NOW - 1), ..facts(UserStatus::Active) };
         assert_eq!(ended.access_at(NOW), Access::NotActive);
+        // PAR-1: the login stays usable; the incomplete record takes every right away.
         let contact = AccessFacts { contact_status: Some(ContactStatus::Inactive), ..facts(UserStatus::Active) };
-        assert_eq!(contact.access_at(NOW), Access::NotActive);
+        assert_eq!(contact.access_at(NOW), Access::Usable);
         let individual = AccessFacts { contact_status: None, ..facts(UserStatus::Active) };
         assert_eq!(individual.access_at(NOW), Access::Usable);
     }

@@ -18,6 +18,29 @@ pub struct IndividualRegistration {
     pub marketing_opt_in: bool,
 }
 
+/// Who a person is, as a form states it (REG-5).
+#[derive(Debug, Clone)]
+pub struct PersonDetails {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: Email,
+    pub phone: Option<Phone>,
+}
+
+/// A new login's username and password.
+#[derive(Debug)]
+pub struct NewCredentials {
+    pub username: Username,
+    pub password: Password,
+}
+
+/// Whether a form has a "Confirm password" field (OAA-2's has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Required,
+    Absent,
+}
+
 /// The form as posted; field names are the HTML `name` attributes of REG-5. Missing fields
 /// read as empty, so they are reported as field errors rather than as a malformed request.
 #[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -42,27 +65,11 @@ impl IndividualForm {
         common: &dyn CommonPasswords,
     ) -> Result<IndividualRegistration, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let first_name = check(&mut errors, "first_name", PersonName::parse(&self.first_name));
-        let last_name = check(&mut errors, "last_name", PersonName::parse(&self.last_name));
-        let email = check(&mut errors, "email", Email::parse(&self.email));
-        // The phone is optional (REG-5): blank means none, anything else must be valid.
-        let phone = match self.phone.trim() {
-            "" => Some(None),
-            raw => check(&mut errors, "phone", Phone::parse(raw).map(Some)),
-        };
-        let username = check(&mut errors, "username", Username::parse(&self.username));
-        let password = self.check_password(&mut errors, policy, common);
-        if !self.password.is_empty() {
-            if self.password_confirm.is_empty() {
-                errors.push(FieldError::new("password_confirm", "Confirm your password"));
-            } else if let Err(message) = confirm_matches(&self.password, &self.password_confirm) {
-                errors.push(FieldError::new("password_confirm", message));
-            }
-        }
-        match (first_name, last_name, email, phone, username, password) {
-            (Some(first_name), Some(last_name), Some(email), Some(phone), Some(username), Some(password))
-                if errors.is_empty() =>
-            {
+        let details = self.validate_details(&mut errors);
+        let credentials = self.validate_credentials(&mut errors, policy, common, Confirm::Required);
+        match (details, credentials) {
+            (Some(details), Some(NewCredentials { username, password })) if errors.is_empty() => {
+                let PersonDetails { first_name, last_name, email, phone } = details;
                 Ok(IndividualRegistration {
                     first_name,
                     last_name,
@@ -75,6 +82,40 @@ impl IndividualForm {
             }
             _ => Err(errors),
         }
+    }
+
+    /// The person's names, e-mail and optional phone (REG-5; PAR-2's confirmation asks only these).
+    pub fn validate_details(&self, errors: &mut Vec<FieldError>) -> Option<PersonDetails> {
+        let first_name = check(errors, "first_name", PersonName::parse(&self.first_name));
+        let last_name = check(errors, "last_name", PersonName::parse(&self.last_name));
+        let email = check(errors, "email", Email::parse(&self.email));
+        // The phone is optional (REG-5): blank means none, anything else must be valid.
+        let phone = match self.phone.trim() {
+            "" => Some(None),
+            raw => check(errors, "phone", Phone::parse(raw).map(Some)),
+        };
+        Some(PersonDetails { first_name: first_name?, last_name: last_name?, email: email?, phone: phone? })
+    }
+
+    /// The new username and password (REG-8, REG-9), and the confirmation where the form asks
+    /// for one.
+    pub fn validate_credentials(
+        &self,
+        errors: &mut Vec<FieldError>,
+        policy: &PasswordPolicy,
+        common: &dyn CommonPasswords,
+        confirm: Confirm,
+    ) -> Option<NewCredentials> {
+        let username = check(errors, "username", Username::parse(&self.username));
+        let password = self.check_password(errors, policy, common);
+        if confirm == Confirm::Required && !self.password.is_empty() {
+            if self.password_confirm.is_empty() {
+                errors.push(FieldError::new("password_confirm", "Confirm your password"));
+            } else if let Err(message) = confirm_matches(&self.password, &self.password_confirm) {
+                errors.push(FieldError::new("password_confirm", message));
+            }
+        }
+        Some(NewCredentials { username: username?, password: password? })
     }
 
     fn check_password(

@@ -4,8 +4,10 @@
 
 use super::field::FieldError;
 use super::registration::check;
+use super::online_access::{OnlineAccessClaim, OnlineAccessFields};
+use super::registration::{Confirm, PersonDetails};
 use super::{
-    CommonPasswords, CompanyDetails, CompanyForm, IndividualForm, IndividualRegistration, OrganizationKind,
+    CommonPasswords, CompanyDetails, CompanyForm, Email, IndividualForm, IndividualRegistration, OrganizationKind,
     PasswordPolicy, RegistrationFlow, RegistryId,
 };
 
@@ -19,6 +21,9 @@ pub struct RegistrationForm {
     #[serde(flatten)]
     pub company: CompanyForm,
     pub registry_id: String,
+    /// OAA-1, OAA-2; OAA-1's billing postal code is the company part's `postal_code`.
+    #[serde(flatten)]
+    pub online: OnlineAccessFields,
 }
 
 /// What decides how a registration form is validated: its user type's flow and the settings.
@@ -48,6 +53,24 @@ pub struct Registration {
     pub organization: Organization,
 }
 
+/// What a validated registration form asks for.
+#[derive(Debug)]
+pub enum Submission {
+    /// A new customer: an individual, a new company, or a user of an existing one.
+    New(Registration),
+    /// A login for records that exist already (OAA).
+    OnlineAccess(OnlineAccessClaim),
+}
+
+/// A validated "Confirm registration" form (PAR-2): the person and organization parts of the
+/// chosen type's form, without a username and password (the user has them).
+#[derive(Debug)]
+pub struct Confirmation {
+    pub details: PersonDetails,
+    pub organization: Organization,
+    pub marketing_opt_in: bool,
+}
+
 /// Form order, so the first error reported is the first field a user meets.
 const FIELD_ORDER: &[&str] = &[
     "registry_id",
@@ -74,9 +97,36 @@ impl RegistrationForm {
         &self,
         rules: &RegistrationRules,
         common: &dyn CommonPasswords,
-    ) -> Result<Registration, Vec<FieldError>> {
+    ) -> Result<Submission, Vec<FieldError>> {
+        if let RegistrationFlow::OnlineAccess { business } = rules.flow {
+            return self.validate_online_access(business, rules, common).map(Submission::OnlineAccess);
+        }
         let mut errors = Vec::new();
-        let organization = match rules.flow {
+        let organization = self.validate_organization(rules, &mut errors);
+        let person = self.person.validate(&rules.policy, common).map_err(|mut more| errors.append(&mut more)).ok();
+        match (person, organization) {
+            (Some(person), Some(organization)) if errors.is_empty() => {
+                Ok(Submission::New(Registration { person, organization }))
+            }
+            _ => Err(in_form_order(errors)),
+        }
+    }
+
+    /// PAR-2: the chosen type's form without the username and password.
+    pub fn validate_confirmation(&self, rules: &RegistrationRules) -> Result<Confirmation, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let organization = self.validate_organization(rules, &mut errors);
+        let details = self.person.validate_details(&mut errors);
+        match (details, organization) {
+            (Some(details), Some(organization)) if errors.is_empty() => {
+                Ok(Confirmation { details, organization, marketing_opt_in: self.person.marketing_opt_in })
+            }
+            _ => Err(in_form_order(errors)),
+        }
+    }
+
+    fn validate_organization(&self, rules: &RegistrationRules, errors: &mut Vec<FieldError>) -> Option<Organization> {
+        match rules.flow {
             RegistrationFlow::Individual | RegistrationFlow::OnlineAccess { .. } => Some(Organization::None),
             RegistrationFlow::NewOrganization(kind) => match self.company.validate(rules.mandate_business_phone) {
                 Ok(company) => Some(Organization::New(kind, company)),
@@ -89,17 +139,34 @@ impl RegistrationForm {
                 if rules.mandate_business_phone && self.person.phone.trim().is_empty() {
                     errors.push(FieldError::new("phone", "Enter a business phone number"));
                 }
-                check(&mut errors, "registry_id", RegistryId::parse(&self.registry_id))
+                check(errors, "registry_id", RegistryId::parse(&self.registry_id))
                     .map(|id| Organization::Existing(kind, id))
             }
-        };
-        let person = self.person.validate(&rules.policy, common).map_err(|mut more| errors.append(&mut more)).ok();
-        match (person, organization) {
-            (Some(person), Some(organization)) if errors.is_empty() => Ok(Registration { person, organization }),
-            _ => {
-                errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field).unwrap_or(FIELD_ORDER.len()));
-                Err(errors)
-            }
+        }
+    }
+
+    /// OAA-1 (account number, billing postal code, phone) or OAA-2 (account number, order
+    /// number and date, no password confirmation), then the e-mail and the new login, in form
+    /// order.
+    fn validate_online_access(
+        &self,
+        business: bool,
+        rules: &RegistrationRules,
+        common: &dyn CommonPasswords,
+    ) -> Result<OnlineAccessClaim, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let proof = self.online.validate(business, &self.company.postal_code, &self.person.phone, &mut errors);
+        let email = check(&mut errors, "email", Email::parse(&self.person.email));
+        let confirm = if business { Confirm::Absent } else { Confirm::Required };
+        let credentials = self.person.validate_credentials(&mut errors, &rules.policy, common, confirm);
+        match (proof, email, credentials) {
+            (Some(proof), Some(email), Some(credentials)) if errors.is_empty() => Ok(OnlineAccessClaim {
+                proof,
+                email,
+                credentials,
+                marketing_opt_in: self.person.marketing_opt_in,
+            }),
+            _ => Err(errors),
         }
     }
 
@@ -107,6 +174,11 @@ impl RegistrationForm {
     pub fn without_secrets(&self) -> RegistrationForm {
         RegistrationForm { person: self.person.without_secrets(), ..self.clone() }
     }
+}
+
+fn in_form_order(mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field).unwrap_or(FIELD_ORDER.len()));
+    errors
 }
 
 #[cfg(test)]
@@ -145,7 +217,7 @@ mod tests {
         use crate::domain::OrganizationKind::{Company, Partner};
         let form = RegistrationForm { person: filled(), ..Default::default() };
         let individual = form.validate(&rules(RegistrationFlow::Individual), &NoCommonList).unwrap();
-        assert!(matches!(individual.organization, Organization::None));
+        assert!(matches!(individual, Submission::New(Registration { organization: Organization::None, .. })));
 
         let errors = form.validate(&rules(RegistrationFlow::NewOrganization(Company)), &NoCommonList).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -153,6 +225,7 @@ mod tests {
 
         let join = RegistrationForm { registry_id: "r-7k4q2m".into(), ..form.clone() };
         let joined = join.validate(&rules(RegistrationFlow::JoinOrganization(Partner)), &NoCommonList).unwrap();
+        let Submission::New(joined) = joined else { panic!("a new registration") };
         assert!(matches!(joined.organization, Organization::Existing(Partner, ref id) if id.as_str() == "R-7K4Q2M"));
 
         let bad = RegistrationForm { registry_id: "nope".into(), person: IndividualForm::default(), ..form };
@@ -177,5 +250,55 @@ mod tests {
         let form = RegistrationForm { person: filled(), ..Default::default() };
         assert_eq!(form.without_secrets().person.password, "");
         assert!(!format!("{form:?}").contains("canoe"));
+    }
+
+    // covers: OAA-1
+    #[test]
+    fn the_individual_online_access_form_asks_the_proof_and_a_new_login_only() {
+        let online = rules(RegistrationFlow::OnlineAccess { business: false });
+        let errors = RegistrationForm::default().validate(&online, &NoCommonList).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["account_number", "postal_code", "phone", "email", "username", "password"]);
+        let form: RegistrationForm = serde_html_form::from_str(
+            "account_number=a-100001&postal_code=94105&phone=%2B1+415+555+0100&email=dana%40example.com\
+             &username=dana.s&password=blue+canoe+at+dawn&password_confirm=blue+canoe+at+dawn",
+        )
+        .unwrap();
+        let Submission::OnlineAccess(claim) = form.validate(&online, &NoCommonList).unwrap() else {
+            panic!("an online-access claim")
+        };
+        assert_eq!(claim.proof.account_number(), "A-100001");
+        assert_eq!(claim.credentials.username.as_str(), "dana.s");
+        let mismatch = RegistrationForm {
+            person: IndividualForm { password_confirm: "other".into(), ..form.person.clone() },
+            ..form
+        };
+        assert_eq!(mismatch.validate(&online, &NoCommonList).unwrap_err()[0].field, "password_confirm");
+    }
+
+    // covers: OAA-2
+    #[test]
+    fn the_company_online_access_form_has_no_password_confirmation() {
+        let online = rules(RegistrationFlow::OnlineAccess { business: true });
+        let form: RegistrationForm = serde_html_form::from_str(
+            "account_number=A-200001&order_number=O-600001&order_date=2026-02-04&email=lee%40acme.example\
+             &username=lee.c&password=blue+canoe+at+dawn",
+        )
+        .unwrap();
+        assert!(matches!(form.validate(&online, &NoCommonList).unwrap(), Submission::OnlineAccess(_)));
+    }
+
+    // covers: PAR-2
+    #[test]
+    fn a_confirmation_asks_the_type_s_form_without_username_and_password() {
+        let person = IndividualForm { username: String::new(), password: String::new(), ..filled() };
+        let form = RegistrationForm { person, registry_id: "R-7K4Q2M".into(), ..Default::default() };
+        let confirmed = form.validate_confirmation(&rules(RegistrationFlow::JoinOrganization(OrganizationKind::Company)));
+        assert!(matches!(confirmed.unwrap().organization, Organization::Existing(OrganizationKind::Company, _)));
+        let errors = RegistrationForm::default()
+            .validate_confirmation(&rules(RegistrationFlow::Individual))
+            .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["first_name", "last_name", "email"]);
     }
 }

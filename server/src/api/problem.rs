@@ -170,7 +170,10 @@ impl ApiError {
     pub fn from_service(err: ServiceError, reference: &str) -> Self {
         match err {
             ServiceError::Validation(fields) => Self::validation(reference, fields),
-            ServiceError::Forbidden => Self::forbidden(reference),
+            // No API call takes a customer's session; both are answered as a refusal.
+            ServiceError::Forbidden | ServiceError::IncompleteRegistration | ServiceError::OnlineAccess(_) => {
+                Self::forbidden(reference)
+            }
             ServiceError::NotFound => Self::not_found(reference),
             ServiceError::Conflict(code) => Self::conflict(reference, code),
             ServiceError::Unauthenticated

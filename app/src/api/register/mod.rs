@@ -1,5 +1,6 @@
 //! Registration server functions (REG).
 
+pub mod confirm;
 pub mod confirmation;
 pub mod form_info;
 pub mod listing;

@@ -3,7 +3,7 @@
 //! `authz` use the same rules, so a menu entry is shown exactly when its page opens.
 
 use super::Caller;
-use crate::domain::Permission;
+use crate::domain::{Completeness, Permission};
 
 /// Who may see a menu entry and open its page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +70,20 @@ const MENU: &[MenuItem] = &[
     MenuItem { label: "Console", href: "/console", rule: Rule::MerchantAdmin },
 ];
 
-/// The entries `caller` may see; nothing while a password change is pending (LOG-3).
+/// PAR-1: the one entry of a user whose customer record is incomplete.
+const COMPLETE_REGISTRATION: MenuItem =
+    MenuItem { label: "Complete your registration", href: "/register/confirm", rule: Rule::Anyone };
+
+/// The entries `caller` may see; nothing while a password change is pending (LOG-3) or a
+/// confirmation awaits approval, only the way to complete an incomplete record (PAR-1).
 pub fn menu(caller: &Caller) -> Vec<MenuItem> {
     if caller.must_change_password() {
         return Vec::new();
+    }
+    match caller.completeness() {
+        Completeness::Complete => {}
+        Completeness::Partial(_) => return vec![COMPLETE_REGISTRATION],
+        Completeness::AwaitingApproval => return Vec::new(),
     }
     MENU.iter().copied().filter(|item| item.rule.allows(caller)).collect()
 }

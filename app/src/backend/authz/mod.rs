@@ -23,7 +23,7 @@ use crate::backend::state::AppState;
 use crate::backend::store::accounts::UsableAccount;
 use crate::backend::store::approvals::ApproverKey;
 use crate::backend::store::{roles, users};
-use crate::domain::{Access, PasswordContext, Permission, PermissionSet, UserTypeKind};
+use crate::domain::{Access, Completeness, Known, PasswordContext, Permission, PermissionSet, UserTypeKind};
 
 /// The signed-in user as this request found them: usable (LOG-2), with their permissions.
 #[derive(Debug, Clone)]
@@ -111,10 +111,39 @@ impl Caller {
         Authenticated { user_id: self.account.id.clone(), username: self.account.username.clone() }
     }
 
-    /// A usable user who need not change the password first (LOG-3).
+    /// PAR-1: whether the customer record is complete, checked on every request.
+    pub fn completeness(&self) -> Completeness {
+        self.account.record.completeness()
+    }
+
+    /// PAR-1: a user whose customer record is incomplete, and what is known about it; the only
+    /// capability such a user has besides public pages ("Confirm registration", PAR-2).
+    pub fn partial_user(&self) -> Result<PartialUser, ServiceError> {
+        if self.must_change_password() {
+            return Err(ServiceError::Forbidden);
+        }
+        match self.completeness() {
+            Completeness::Partial(known) => Ok(PartialUser {
+                user_id: self.account.id.clone(),
+                person_id: self.account.person_id.clone(),
+                organization_id: self.account.organization_id.clone(),
+                known,
+            }),
+            Completeness::AwaitingApproval => Err(ServiceError::AwaitingApproval),
+            Completeness::Complete => Err(ServiceError::Forbidden),
+        }
+    }
+
+    /// A usable user who need not change the password first (LOG-3) and whose customer record
+    /// is complete (PAR-1): every secure page's capabilities start here.
     pub fn signed_in(&self) -> Result<SignedIn, ServiceError> {
         if self.must_change_password() {
             return Err(ServiceError::Forbidden);
+        }
+        match self.completeness() {
+            Completeness::Complete => {}
+            Completeness::Partial(_) => return Err(ServiceError::IncompleteRegistration),
+            Completeness::AwaitingApproval => return Err(ServiceError::AwaitingApproval),
         }
         Ok(SignedIn {
             user_id: self.account.id.clone(),
@@ -198,6 +227,34 @@ impl Caller {
 /// admin can hold it.
 fn is_universal(settings: &Settings, account: &users::UserAccount) -> bool {
     account.is_merchant_admin && settings.universal_approver_id.as_deref() == Some(account.id.as_str())
+}
+
+/// PAR-1: a signed-in user whose customer record is incomplete.
+#[derive(Debug, Clone)]
+pub struct PartialUser {
+    user_id: String,
+    person_id: String,
+    organization_id: Option<String>,
+    known: Known,
+}
+
+impl PartialUser {
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn person_id(&self) -> &str {
+        &self.person_id
+    }
+
+    /// The organization the user belongs to (maybe through an ended contact relationship).
+    pub fn organization_id(&self) -> Option<&str> {
+        self.organization_id.as_deref()
+    }
+
+    pub fn known(&self) -> Known {
+        self.known
+    }
 }
 
 /// A usable user who may be required to change the password first (LOG-3).

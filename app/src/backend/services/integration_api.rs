@@ -171,7 +171,13 @@ pub async fn register(
         ServiceError::NotFound => ServiceError::field("user_type", "Choose a user type that is open for registration"),
         other => other,
     })?;
-    let registration = form.validate(&setup.rules, &CommonPasswordList).map_err(ServiceError::Validation)?;
+    // Online access is a customer's own proof of identity (OAA), not something an integration
+    // submits for them.
+    let crate::domain::Submission::New(registration) =
+        form.validate(&setup.rules, &CommonPasswordList).map_err(ServiceError::Validation)?
+    else {
+        return Err(ServiceError::field("user_type", "Choose a user type that is open for registration"));
+    };
     if let crate::domain::Organization::Existing(kind, registry_id) = &registration.organization {
         let mut conn = state.db.pool().acquire().await?;
         let organization = organizations::find_by_registry_id(&mut conn, registry_id.as_str()).await?;

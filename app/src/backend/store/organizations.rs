@@ -319,3 +319,27 @@ pub async fn administrators(
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// PAR-2: the person's contact relationship with the organization, active again, or a new one.
+pub async fn ensure_active_contact(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    organization_id: &str,
+    now_ms: i64,
+) -> Result<String, StoreError> {
+    let existing: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM contacts WHERE person_id = $1 AND organization_id = $2 AND kind = 'employee_of' \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .bind(organization_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match existing {
+        Some((id,)) => {
+            set_contact_status(conn, &id, RecordStatus::Active, now_ms).await?;
+            Ok(id)
+        }
+        None => insert_contact(conn, person_id, organization_id, ContactKind::EmployeeOf, None, now_ms).await,
+    }
+}

@@ -186,3 +186,46 @@ pub async fn preference_history(
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// PAR-2: the person as the confirmation names them, active again.
+pub async fn confirm(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    first_name: &str,
+    last_name: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE persons SET first_name = $1, last_name = $2, status = 'active', updated_at = $3 WHERE id = $4")
+        .bind(first_name)
+        .bind(last_name)
+        .bind(now_ms)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What a confirmation form starts from (PAR-2): the person's names, primary e-mail and
+/// primary phone.
+#[derive(Debug, Clone, Default)]
+pub struct KnownPerson {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub async fn known(conn: &mut AnyConnection, person_id: &str) -> Result<KnownPerson, StoreError> {
+    let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT p.first_name, p.last_name, \
+           (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1), \
+           (SELECT ph.number FROM phones ph WHERE ph.person_id = p.id ORDER BY ph.is_primary DESC, ph.created_at LIMIT 1) \
+         FROM persons p WHERE p.id = $1",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row
+        .map(|(first_name, last_name, email, phone)| KnownPerson { first_name, last_name, email, phone })
+        .unwrap_or_default())
+}

@@ -14,6 +14,8 @@ pub enum Counter {
     Username,
     /// Keyed by the nonce of a genuine device cookie (SEC-4 targeted lockout).
     Device,
+    /// Keyed by the account number an online-access proof names (OAA-1, OAA-2).
+    AccountNumber,
 }
 
 impl Counter {
@@ -21,6 +23,7 @@ impl Counter {
         match self {
             Self::Username => "sign_in_failures",
             Self::Device => "device_sign_in_failures",
+            Self::AccountNumber => "online_access_failures",
         }
     }
 
@@ -28,6 +31,7 @@ impl Counter {
         match self {
             Self::Username => "lower_username",
             Self::Device => "device_nonce",
+            Self::AccountNumber => "account_number",
         }
     }
 }

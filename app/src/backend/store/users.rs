@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::backend::error::{parse_stored, StoreError};
 use crate::backend::new_id;
 pub use crate::domain::UserStatus;
-use crate::domain::{AccessFacts, UserTypeKind};
+use crate::domain::{AccessFacts, BusinessFacts, ContactStatus, RecordFacts, UserTypeKind};
 
 pub struct NewUser<'a> {
     pub person_id: &'a str,
@@ -147,6 +147,8 @@ pub struct UserAccount {
     pub is_merchant_admin: bool,
     pub must_change_password: bool,
     pub access: AccessFacts,
+    /// What PAR-1 decides by.
+    pub record: RecordFacts,
 }
 
 #[derive(FromRow)]
@@ -162,23 +164,51 @@ struct UserAccountRow {
     must_change_password: i64,
     #[sqlx(flatten)]
     access: AccessRow,
+    person_status: String,
+    organization_is_partner: Option<i64>,
+    has_account: i64,
+    last_registration: Option<String>,
 }
 
-/// The user (not released), with their person, contact and user type, in one query.
+/// The user (not released), with their person, contact, user type and what PAR-1 asks of
+/// their customer record, in one query.
 pub async fn find_account(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserAccount>, StoreError> {
     let sql = format!(
         "SELECT u.id, u.person_id, u.username, p.first_name, p.last_name, u.organization_id, ut.kind AS user_type, \
-           u.is_merchant_admin, u.must_change_password, {ACCESS_COLUMNS} \
+           u.is_merchant_admin, u.must_change_password, {ACCESS_COLUMNS}, \
+           p.status AS person_status, o.is_partner AS organization_is_partner, \
+           CASE WHEN u.organization_id IS NULL \
+             THEN (CASE WHEN EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = u.person_id AND a.status = 'active') THEN 1 ELSE 0 END) \
+             ELSE (CASE WHEN EXISTS (SELECT 1 FROM accounts a WHERE a.organization_id = u.organization_id AND a.status = 'active') THEN 1 ELSE 0 END) \
+           END AS has_account, \
+           (SELECT r.status FROM requests r WHERE r.user_id = u.id AND r.kind = 'registration' \
+             ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS last_registration \
          FROM users u JOIN persons p ON p.id = u.person_id \
-         LEFT JOIN contacts c ON c.id = u.contact_id \
+         LEFT JOIN contacts c ON c.id = u.contact_id AND c.organization_id = u.organization_id \
+         LEFT JOIN organizations o ON o.id = u.organization_id \
          LEFT JOIN user_types ut ON ut.id = u.user_type_id \
          WHERE u.id = $1 AND u.released_at IS NULL"
     );
     let row: Option<UserAccountRow> = sqlx::query_as(&sql).bind(user_id).fetch_optional(&mut *conn).await?;
     row.map(|row| {
+        let user_type: Option<UserTypeKind> =
+            row.user_type.as_deref().map(|k| parse_stored("user type kind", k)).transpose()?;
+        let access = row.access.facts()?;
+        let record = RecordFacts {
+            is_merchant_admin: row.is_merchant_admin != 0,
+            person_active: row.person_status == "active",
+            business: row.organization_is_partner.map(|partner| BusinessFacts {
+                is_partner_organization: partner != 0,
+                contact_active: access.contact_status == Some(ContactStatus::Active),
+            }),
+            partner_user: matches!(user_type, Some(UserTypeKind::PartnerAdmin | UserTypeKind::PartnerBusiness)),
+            has_account: row.has_account != 0,
+            last_registration: row.last_registration.as_deref().map(|s| parse_stored("request status", s)).transpose()?,
+        };
         Ok(UserAccount {
-            access: row.access.facts()?,
-            user_type: row.user_type.as_deref().map(|k| parse_stored("user type kind", k)).transpose()?,
+            access,
+            record,
+            user_type,
             id: row.id,
             person_id: row.person_id,
             username: row.username,
@@ -299,5 +329,27 @@ pub async fn set_status(
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// PAR-2: the user's type and organization as the confirmation states them.
+pub async fn confirm_registration(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    user_type_id: &str,
+    organization_id: Option<&str>,
+    contact_id: Option<&str>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE users SET user_type_id = $1, organization_id = $2, contact_id = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(user_type_id)
+    .bind(organization_id)
+    .bind(contact_id)
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -47,6 +47,16 @@ impl FormState {
         }
     }
 
+    /// `new()`, starting from `known` values unless this render answers a failed post (PAR-2's
+    /// pre-filled form).
+    pub fn prefilled(known: Vec<(String, String)>) -> Self {
+        let state = Self::new();
+        if !state.is_resubmission() {
+            state.submission.update_value(|s| s.values.extend(known));
+        }
+        state
+    }
+
     /// The value posted for `name` (never a password: those are not kept).
     pub fn value(&self, name: &str) -> String {
         self.submission.with_value(|s| s.value(name))

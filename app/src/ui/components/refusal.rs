@@ -23,6 +23,20 @@ pub fn refusal(error: AppError, next: &str) -> AnyView {
             }
             .into_any()
         }
+        AppError::IncompleteRegistration => {
+            // PAR-1: the page asks for a complete customer record; partial registration
+            // completes it and comes back.
+            let href = crate::domain::with_ref("/register/confirm", Some(next));
+            #[cfg(feature = "ssr")]
+            leptos_axum::redirect(&href);
+            view! {
+                <section class="panel narrow">
+                    <h1>"Complete your registration"</h1>
+                    <p>"We need a few more details first. " <a href=href>"Complete your registration"</a></p>
+                </section>
+            }
+            .into_any()
+        }
         AppError::NotFound => view! { <NotFound /> }.into_any(),
         other => {
             set_status(if matches!(other, AppError::Forbidden { .. }) { 403 } else { 500 });

@@ -14,5 +14,6 @@ pub mod password_reset;
 pub mod pending;
 pub mod profile;
 pub mod register_complete;
+pub mod register_confirm;
 pub mod register_form;
 pub mod register_list;

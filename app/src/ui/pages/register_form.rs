@@ -49,6 +49,10 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
         RegistrationFlow::NewOrganization(_) => (false, true),
         RegistrationFlow::Individual | RegistrationFlow::OnlineAccess { .. } => (false, false),
     };
+    let online_access = match rules.flow {
+        RegistrationFlow::OnlineAccess { business } => Some(business),
+        _ => None,
+    };
     let registry_hint = match rules.flow {
         RegistrationFlow::JoinOrganization(OrganizationKind::Partner) => {
             "Your partner company's Registry ID, like R-7K4Q2M"
@@ -92,8 +96,13 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
                     <TextField state label="Registry ID" name="registry_id" required=true
                         hint=registry_hint value=state.value("registry_id") />
                 })}
-                {is_company.then(|| view! { <CompanyFields state phone_required=company_phone_required /> })}
-                <PersonFields state grouped=is_company phone_label phone_required password_hint />
+                {match online_access {
+                    Some(business) => view! { <OnlineAccessFields state business password_hint /> }.into_any(),
+                    None => view! {
+                        {is_company.then(|| view! { <CompanyFields state phone_required=company_phone_required /> })}
+                        <PersonFields state grouped=is_company phone_label phone_required password_hint />
+                    }.into_any(),
+                }}
                 <Checkbox label="Please send me e-mail about special offers and products" name="marketing_opt_in" checked=state.checked("marketing_opt_in") />
                 <FormActions state label="Register" progress="Submitting your registration…" />
             </form>
@@ -106,7 +115,7 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
 
 /// REG-6: the company, its address (billing and shipping) and its phone (REG-10).
 #[component]
-fn CompanyFields(state: FormState, phone_required: bool) -> impl IntoView {
+pub(crate) fn CompanyFields(state: FormState, phone_required: bool) -> impl IntoView {
     view! {
         <fieldset class="group">
             <legend>"Your company"</legend>
@@ -128,14 +137,8 @@ fn PersonFields(
     password_hint: String,
 ) -> impl IntoView {
     let fields = view! {
-                <TextField state label="First name" name="first_name" required=true autocomplete="given-name" value=state.value("first_name") />
-                <TextField state label="Last name" name="last_name" required=true autocomplete="family-name" value=state.value("last_name") />
-                <TextField state label="Email" name="email" input_type="email" required=true autocomplete="email" value=state.value("email") />
-                <TextField state label=phone_label name="phone" input_type="tel" required=phone_required autocomplete="tel" value=state.value("phone") />
-                <TextField state label="Username" name="username" required=true autocomplete="username"
-                    hint="3 to 100 letters, digits and . _ - @" value=state.value("username") />
-                <TextField state label="Password" name="password" input_type="password" required=true autocomplete="new-password" hint=password_hint.clone() />
-                <TextField state label="Confirm password" name="password_confirm" input_type="password" required=true autocomplete="new-password" />
+        <DetailsFields state phone_label phone_required />
+        <CredentialFields state password_hint confirm=true />
     };
     if grouped {
         view! {
@@ -147,5 +150,65 @@ fn PersonFields(
         .into_any()
     } else {
         fields.into_any()
+    }
+}
+
+/// Who the person is: names, e-mail and phone (REG-5; PAR-2's confirmation asks only these).
+#[component]
+pub(crate) fn DetailsFields(state: FormState, phone_label: &'static str, phone_required: bool) -> impl IntoView {
+    view! {
+        <TextField state label="First name" name="first_name" required=true autocomplete="given-name" value=state.value("first_name") />
+        <TextField state label="Last name" name="last_name" required=true autocomplete="family-name" value=state.value("last_name") />
+        <TextField state label="Email" name="email" input_type="email" required=true autocomplete="email" value=state.value("email") />
+        <TextField state label=phone_label name="phone" input_type="tel" required=phone_required autocomplete="tel" value=state.value("phone") />
+    }
+}
+
+/// The new login: username, password and (except on OAA-2's form) its confirmation.
+#[component]
+fn CredentialFields(state: FormState, password_hint: String, confirm: bool) -> impl IntoView {
+    view! {
+        <TextField state label="Username" name="username" required=true autocomplete="username"
+            hint="3 to 100 letters, digits and . _ - @" value=state.value("username") />
+        <TextField state label="Password" name="password" input_type="password" required=true autocomplete="new-password" hint=password_hint />
+        {confirm.then(|| view! {
+            <TextField state label="Confirm password" name="password_confirm" input_type="password" required=true autocomplete="new-password" />
+        })}
+    }
+}
+
+/// OAA-1 (account number, billing postal code, phone) or OAA-2 (account number, order number
+/// and date), then the e-mail and the new login.
+#[component]
+fn OnlineAccessFields(state: FormState, business: bool, password_hint: String) -> impl IntoView {
+    let proof = if business {
+        view! {
+            <TextField state label="Order number" name="order_number" required=true
+                hint="From an order confirmation or invoice, like O-600001" value=state.value("order_number") />
+            <TextField state label="Order date" name="order_date" input_type="date" required=true
+                hint="The day the order was placed; a day either side is fine" value=state.value("order_date") />
+        }
+        .into_any()
+    } else {
+        view! {
+            <TextField state label="Billing postal code" name="postal_code" required=true autocomplete="postal-code"
+                hint="As on an order billed to you" value=state.value("postal_code") />
+            <TextField state label="Phone" name="phone" input_type="tel" required=true autocomplete="tel"
+                hint="A phone number we have for you" value=state.value("phone") />
+        }
+        .into_any()
+    };
+    view! {
+        <fieldset class="group">
+            <legend>"Your existing account"</legend>
+            <TextField state label="Account number" name="account_number" required=true
+                hint="From an invoice or statement, like A-100001" value=state.value("account_number") />
+            {proof}
+        </fieldset>
+        <fieldset class="group">
+            <legend>"Your online login"</legend>
+            <TextField state label="Email" name="email" input_type="email" required=true autocomplete="email" value=state.value("email") />
+            <CredentialFields state password_hint confirm=!business />
+        </fieldset>
     }
 }

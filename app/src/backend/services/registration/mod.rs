@@ -6,6 +6,8 @@
 use sqlx::AnyConnection;
 
 mod kinds;
+mod online_access;
+mod partial;
 mod shared;
 
 use crate::backend::authz::SignedIn;
@@ -14,8 +16,9 @@ use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::{organizations, user_types};
-use crate::domain::{Language, Organization, Registration, RegistrationFlow, RegistrationRules};
+use crate::domain::{Language, Organization, Registration, RegistrationRules, Submission};
 
+pub use partial::{confirm, confirmation_choices, confirmation_defaults, confirmation_setup};
 pub use shared::USERNAME_TAKEN;
 
 /// The registrable user types after the `group_ut` filter of REG-2: unknown or inactive keys
@@ -35,8 +38,7 @@ pub struct RegistrationSetup {
     pub rules: RegistrationRules,
 }
 
-/// The setup of a registrable type, or `NotFound` when unknown, inactive, not self-service, or
-/// of a kind whose registration does not exist yet (online access, OAA).
+/// The setup of a registrable type, or `NotFound` when unknown, inactive or not self-service.
 pub async fn registration_setup(state: &AppState, key: &str) -> Result<RegistrationSetup, ServiceError> {
     let mut conn = state.db.pool().acquire().await?;
     let user_type = match user_types::find_by_key(&mut conn, key).await? {
@@ -44,11 +46,6 @@ pub async fn registration_setup(state: &AppState, key: &str) -> Result<Registrat
         _ => return Err(ServiceError::NotFound),
     };
     let flow = user_type.kind.flow();
-    match flow {
-        RegistrationFlow::Individual | RegistrationFlow::NewOrganization(_) | RegistrationFlow::JoinOrganization(_) => {
-        }
-        RegistrationFlow::OnlineAccess { .. } => return Err(ServiceError::NotFound),
-    }
     let settings = Settings::load(&mut conn).await?;
     let rules = RegistrationRules {
         flow,
@@ -66,14 +63,25 @@ pub struct Registered {
     pub registry_id: Option<String>,
 }
 
-/// Registers `registration` (validated with `setup.rules`) as `setup.user_type` (REG-5 … REG-14).
+/// Registers `submission` (validated with `setup.rules`) as `setup.user_type` (REG-5 … REG-14),
+/// or gives online access to existing records (OAA).
 pub async fn register(
     state: &AppState,
     setup: &RegistrationSetup,
-    registration: Registration,
+    submission: Submission,
     language: Language,
 ) -> Result<Registered, ServiceError> {
-    register_submitted_by(state, setup, registration, language, None).await
+    match submission {
+        Submission::New(registration) => register_submitted_by(state, setup, registration, language, None).await,
+        Submission::OnlineAccess(claim) => {
+            let settings = {
+                let mut conn = state.db.pool().acquire().await?;
+                Settings::load(&mut conn).await?
+            };
+            let ctx = shared::Ctx { state, settings: &settings, user_type: &setup.user_type, language, submitted_by: None };
+            online_access::claim_online_access(&ctx, claim).await
+        }
+    }
 }
 
 /// [`register`] for a registration an integration user submits through the JSON API (API-3):

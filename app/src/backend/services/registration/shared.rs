@@ -14,7 +14,7 @@ use crate::backend::store::persons::PreferenceSource;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::users::{NewUser, UserStatus};
 use crate::backend::store::{audit, persons, requests, roles, user_types, users};
-use crate::domain::{FieldError, IndividualRegistration, Language, RequestKind};
+use crate::domain::{FieldError, IndividualRegistration, Language, RequestKind, Username};
 
 pub const USERNAME_TAKEN: &str = "Username already used";
 
@@ -31,11 +31,8 @@ pub(super) struct Ctx<'a> {
 
 /// REG-8: the username must be free here and in the external directory. Checked before the
 /// expensive hash for a prompt answer; the unique index decides races.
-pub(super) async fn username_errors(
-    ctx: &Ctx<'_>,
-    r: &IndividualRegistration,
-) -> Result<Vec<FieldError>, ServiceError> {
-    let lower = r.username.lower();
+pub(super) async fn username_errors(ctx: &Ctx<'_>, username: &Username) -> Result<Vec<FieldError>, ServiceError> {
+    let lower = username.lower();
     let mut conn = ctx.state.db.pool().acquire().await?;
     let taken = users::is_reserved(&mut conn, &lower).await? || ctx.state.directory.is_taken(&lower).await;
     Ok(if taken { vec![FieldError::new("username", USERNAME_TAKEN)] } else { Vec::new() })
@@ -87,15 +84,37 @@ pub(super) struct NewRegistrant<'a> {
     pub contact_id: Option<&'a str>,
     pub created_organization_id: Option<&'a str>,
     pub registry_id: Option<&'a str>,
+    /// OAA: the records existed before; rejection releases only the username (OAA-5).
+    pub is_online_access: bool,
+    /// PAR-2: a signed-in user confirms; rejection keeps the username and the records (PAR-3).
+    pub is_partial: bool,
 }
 
-/// The user (reserving the username, REG-8), the opt-in (REG-11), then either a pending request
-/// (REG-13) or immediate activation (roles, sites), the e-mail (NOT-1) and the audit row (CON-5),
-/// inside the caller's transaction.
+/// The new login and what its e-mail needs.
+pub(super) struct Applicant<'a> {
+    pub username: &'a Username,
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub marketing_opt_in: bool,
+}
+
+impl<'a> From<&'a IndividualRegistration> for Applicant<'a> {
+    fn from(r: &'a IndividualRegistration) -> Self {
+        Applicant {
+            username: &r.username,
+            email: r.email.as_str(),
+            first_name: r.first_name.as_str(),
+            marketing_opt_in: r.marketing_opt_in,
+        }
+    }
+}
+
+/// The user (reserving the username, REG-8), then what every registration does next
+/// ([`settle`]), inside the caller's transaction.
 pub(super) async fn add_user(
     ctx: &Ctx<'_>,
     conn: &mut AnyConnection,
-    r: &IndividualRegistration,
+    r: &Applicant<'_>,
     hash: &str,
     who: &NewRegistrant<'_>,
     now: i64,
@@ -119,6 +138,21 @@ pub(super) async fn add_user(
         end_at: None,
     };
     let user_id = users::insert(conn, &new_user, now).await.map_err(username_taken)?;
+    settle(ctx, conn, &user_id, r, who, now).await
+}
+
+/// The opt-in (REG-11), then either a pending request (REG-13) or immediate activation (roles,
+/// sites), the e-mail (NOT-1) and the audit row (CON-5), inside the caller's transaction.
+pub(super) async fn settle(
+    ctx: &Ctx<'_>,
+    conn: &mut AnyConnection,
+    user_id: &str,
+    r: &Applicant<'_>,
+    who: &NewRegistrant<'_>,
+    now: i64,
+) -> Result<Registered, ServiceError> {
+    let user_type = ctx.user_type;
+    let needs_approval = user_type.approval_definition_id.is_some();
     let opt_in = if r.marketing_opt_in { "opted_in" } else { "opted_out" };
     persons::set_preference(
         conn,
@@ -126,44 +160,49 @@ pub(super) async fn add_user(
         persons::MARKETING_OPT_IN,
         opt_in,
         PreferenceSource::Registration,
-        Some(&user_id),
+        Some(user_id),
         now,
     )
     .await?;
     match &user_type.approval_definition_id {
-        Some(definition_id) => open_request(ctx, conn, &user_id, definition_id, who, now).await?,
+        Some(definition_id) => open_request(ctx, conn, user_id, definition_id, who, now).await?,
         None => {
             for role_id in user_types::role_ids(conn, &user_type.id).await? {
-                roles::grant(conn, &user_id, &role_id, None, now).await?;
+                roles::grant(conn, user_id, &role_id, None, now).await?;
             }
-            roles::grant_sites_for_roles(conn, &user_id, now).await?;
+            roles::grant_sites_for_roles(conn, user_id, now).await?;
         }
     }
     let brand = mail::Brand::new(ctx.settings, &ctx.state.config.public_url);
     let message = mail::registration_received(
         &brand,
         ctx.language,
-        r.email.as_str(),
-        r.first_name.as_str(),
+        r.email,
+        r.first_name,
         r.username.as_str(),
         needs_approval,
         who.registry_id,
     );
     mail::enqueue(conn, &message, now).await?;
+    let status = if needs_approval { UserStatus::Pending } else { UserStatus::Active };
     let entry = audit::AuditEntry {
         actor: match ctx.submitted_by {
             Some(integration) => audit::Actor::Integration(integration),
-            None => audit::Actor::User(&user_id),
+            None => audit::Actor::User(user_id),
         },
-        action: "registration.submitted",
+        action: if who.is_partial { "registration.confirmed" } else { "registration.submitted" },
         subject_type: "user",
-        subject_id: &user_id,
+        subject_id: user_id,
         before: None,
         after: Some(status.into()),
         justification: None,
     };
     audit::append(conn, &entry, now).await?;
-    Ok(Registered { user_id, needs_approval, registry_id: who.registry_id.map(str::to_owned) })
+    Ok(Registered {
+        user_id: user_id.to_owned(),
+        needs_approval,
+        registry_id: who.registry_id.map(str::to_owned),
+    })
 }
 
 /// REG-13: the request awaiting approval; the approvers of its first step are told (NOT-1).
@@ -184,8 +223,8 @@ async fn open_request(
         enrollment_id: None,
         definition_id,
         step_count,
-        is_partial: false,
-        is_online_access: false,
+        is_partial: who.is_partial,
+        is_online_access: who.is_online_access,
         created_person_id: Some(who.person_id),
         created_contact_id: who.contact_id,
         created_organization_id: who.created_organization_id,
