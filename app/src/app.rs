@@ -32,11 +32,11 @@ use crate::ui::pages::console::user_actions::{
 use crate::ui::pages::console::user_types::{UserTypePage, UserTypesPage};
 use crate::ui::pages::console::users::{ConsoleUserPage, ConsoleUsersPage, NewConsoleUserPage};
 use crate::ui::pages::profile::addresses::{AddressBookPage, EditAddressPage, NewAddressPage};
-use crate::ui::pages::register_confirm::{ConfirmFormPage, ConfirmListPage};
 use crate::ui::pages::profile::phones::{EditPhonePage, NewPhonePage, PhoneBookPage};
 use crate::ui::pages::profile::{
     confirm_email::EmailConfirmPage, emails::EmailsPage, personal::ProfilePage, preferences::PreferencesPage,
 };
+use crate::ui::pages::register_confirm::{ConfirmFormPage, ConfirmListPage};
 use crate::ui::pages::{
     accounts::AccountsPage, forgot::ForgotPage, home::HomePage, login::LoginPage, not_found::NotFound,
     password_change::PasswordChangePage, password_reset::PasswordResetPage, pending::PendingPage,

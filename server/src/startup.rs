@@ -64,8 +64,8 @@ use app::api::profile::phones::{AddPhone, EditPhone, PreferPhone, RemovePhone};
 use app::api::profile::remove_email::RemoveEmail;
 use app::api::profile::save_preferences::SavePreferences;
 use app::api::profile::save_profile::SaveProfile;
-use app::api::register::submit::SubmitRegistration;
 use app::api::register::confirm::ConfirmRegistration;
+use app::api::register::submit::SubmitRegistration;
 use app::api::session_scope::accounts::SetPrimaryAccount;
 use app::api::session_scope::switch::{SwitchAccount, SwitchCustomer};
 

@@ -50,6 +50,7 @@ pub use email::{Email, EmailError};
 pub use field::{message_for, FieldError, FieldErrors};
 pub use language::Language;
 pub use login_help::{ForgotLoginForm, LoginHelpRequest, PasswordResetForm};
+pub use online_access::{OnlineAccessClaim, OnlineAccessFields, OnlineAccessRefusal, Proof};
 pub use partial::{BusinessFacts, Completeness, Known, RecordFacts};
 pub use password::{
     confirm_matches, CommonPasswords, NoCommonList, Password, PasswordContext, PasswordError, PasswordPolicy,
@@ -58,9 +59,10 @@ pub use person_name::{CompanyName, CompanyNameError, PersonName, PersonNameError
 pub use phone::{Phone, PhoneError};
 pub use postal_code::{PostalCode, PostalCodeError};
 pub use profile::{EmailAddForm, PreferencesChange, PreferencesForm, ProfileChange, ProfileForm};
-pub use online_access::{OnlineAccessClaim, OnlineAccessFields, OnlineAccessRefusal, Proof};
 pub use registration::{Confirm, IndividualForm, IndividualRegistration, NewCredentials, PersonDetails};
-pub use registration_form::{Confirmation, Organization, Registration, RegistrationForm, RegistrationRules, Submission};
+pub use registration_form::{
+    Confirmation, Organization, Registration, RegistrationForm, RegistrationRules, Submission,
+};
 pub use registry_id::{RegistryId, RegistryIdError, REGISTRY_ID_ALPHABET};
 pub use safe_ref::{safe_ref, with_ref};
 pub use user_type_form::{UserTypeDefinition, UserTypeForm};

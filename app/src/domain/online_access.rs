@@ -84,7 +84,9 @@ pub fn phones_match(typed: &str, stored: &str) -> bool {
     if typed.is_empty() || stored.is_empty() {
         return false;
     }
-    typed == stored || (typed.len() >= 10 && stored.ends_with(&typed)) || (stored.len() >= 10 && typed.ends_with(&stored))
+    typed == stored
+        || (typed.len() >= 10 && stored.ends_with(&typed))
+        || (stored.len() >= 10 && typed.ends_with(&stored))
 }
 
 /// Why an online-access request is refused, in the words of OAA-1 and OAA-3. Only
@@ -141,7 +143,11 @@ impl OnlineAccessFields {
                 }
                 raw => check(errors, "order_date", Day::parse(raw)),
             };
-            Some(Proof::Business { account_number: account_number?, order_number: order_number?, order_date: order_date? })
+            Some(Proof::Business {
+                account_number: account_number?,
+                order_number: order_number?,
+                order_date: order_date?,
+            })
         } else {
             let postal_code = check(errors, "postal_code", PostalCode::parse(postal_code));
             let phone = match phone.trim() {

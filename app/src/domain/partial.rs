@@ -14,7 +14,10 @@ pub struct RecordFacts {
     pub business: Option<BusinessFacts>,
     /// The user's type is a partner user type (partner administrator or business user).
     pub partner_user: bool,
-    /// An active account of the person (individuals) or of the organization (business users).
+    /// An account of the person (individuals) or of the organization (business users). Any
+    /// account counts, active or not: a company whose accounts were all made inactive stays
+    /// administrable, and its primary users get a new one on the next approval (APR-5,
+    /// `auto_create_account`); only a record that never had one is incomplete.
     pub has_account: bool,
     /// The status of the user's latest registration request, if any.
     pub last_registration: Option<RequestStatus>,

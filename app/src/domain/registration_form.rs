@@ -3,8 +3,8 @@
 //! apply is decided by the user type's kind.
 
 use super::field::FieldError;
-use super::registration::check;
 use super::online_access::{OnlineAccessClaim, OnlineAccessFields};
+use super::registration::check;
 use super::registration::{Confirm, PersonDetails};
 use super::{
     CommonPasswords, CompanyDetails, CompanyForm, Email, IndividualForm, IndividualRegistration, OrganizationKind,
@@ -160,12 +160,9 @@ impl RegistrationForm {
         let confirm = if business { Confirm::Absent } else { Confirm::Required };
         let credentials = self.person.validate_credentials(&mut errors, &rules.policy, common, confirm);
         match (proof, email, credentials) {
-            (Some(proof), Some(email), Some(credentials)) if errors.is_empty() => Ok(OnlineAccessClaim {
-                proof,
-                email,
-                credentials,
-                marketing_opt_in: self.person.marketing_opt_in,
-            }),
+            (Some(proof), Some(email), Some(credentials)) if errors.is_empty() => {
+                Ok(OnlineAccessClaim { proof, email, credentials, marketing_opt_in: self.person.marketing_opt_in })
+            }
             _ => Err(errors),
         }
     }
@@ -293,11 +290,11 @@ mod tests {
     fn a_confirmation_asks_the_type_s_form_without_username_and_password() {
         let person = IndividualForm { username: String::new(), password: String::new(), ..filled() };
         let form = RegistrationForm { person, registry_id: "R-7K4Q2M".into(), ..Default::default() };
-        let confirmed = form.validate_confirmation(&rules(RegistrationFlow::JoinOrganization(OrganizationKind::Company)));
+        let confirmed =
+            form.validate_confirmation(&rules(RegistrationFlow::JoinOrganization(OrganizationKind::Company)));
         assert!(matches!(confirmed.unwrap().organization, Organization::Existing(OrganizationKind::Company, _)));
-        let errors = RegistrationForm::default()
-            .validate_confirmation(&rules(RegistrationFlow::Individual))
-            .unwrap_err();
+        let errors =
+            RegistrationForm::default().validate_confirmation(&rules(RegistrationFlow::Individual)).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["first_name", "last_name", "email"]);
     }

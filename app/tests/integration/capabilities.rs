@@ -47,7 +47,7 @@ async fn a_group_approver_sees_pending_approvals_in_the_menu_exactly_as_the_page
     .await;
 }
 
-// covers: LOG-2, SEC-2
+// covers: LOG-2, SEC-2, PAR-1
 #[tokio::test]
 async fn a_user_whose_contact_ends_or_who_is_made_inactive_has_no_capability_on_the_next_request() {
     for_each_database(|db| async move {
@@ -64,10 +64,12 @@ async fn a_user_whose_contact_ends_or_who_is_made_inactive_has_no_capability_on_
             &[&ann],
         )
         .await;
-        let refused = authz::caller(&state, &ann).await;
-        assert!(matches!(refused, Err(ServiceError::Unauthenticated)), "[{label}] contact ended: {refused:?}");
-        let signed_in = sign_in(&state, "ann.lee", GOOD_PASSWORD).await;
-        assert!(matches!(signed_in, Err(ServiceError::AccessNotActive)), "[{label}] sign-in says the same");
+        // PAR-1: the login still works, but only to complete the registration.
+        let partial = authz::caller(&state, &ann).await.expect("the login");
+        let refused = partial.signed_in();
+        assert!(matches!(refused, Err(ServiceError::IncompleteRegistration)), "[{label}] contact ended: {refused:?}");
+        assert!(partial.company_approver().is_err(), "[{label}] no company capability");
+        assert!(sign_in(&state, "ann.lee", GOOD_PASSWORD).await.is_ok(), "[{label}] sign-in leads to PAR-1");
 
         let pat = acme.primary.clone();
         let ended = format!("UPDATE users SET end_at = {} WHERE id = $1", T0 - 1);

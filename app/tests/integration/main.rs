@@ -21,6 +21,8 @@ mod email_change;
 mod enrollments;
 mod integrations;
 mod login_help;
+mod online_access;
+mod partial_registration;
 mod password_change;
 mod profile;
 mod reference_data;

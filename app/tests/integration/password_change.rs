@@ -116,7 +116,6 @@ async fn a_user_who_may_not_sign_in_may_not_change_the_password() {
             ("deleted user", "UPDATE users SET status = 'deleted' WHERE id = $1".to_owned()),
             ("end date in the past", format!("UPDATE users SET end_at = {} WHERE id = $1", T0 - 1)),
             ("start date in the future", format!("UPDATE users SET start_at = {} WHERE id = $1", T0 + 1)),
-            ("inactive contact", format!("UPDATE contacts SET status = 'inactive' WHERE id = {contact}")),
         ];
         let usable = [
             "UPDATE users SET status = 'active', start_at = NULL, end_at = NULL WHERE id = $1".to_owned(),

@@ -14,8 +14,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::api::capability::caller_of;
-use app::api::RPC_PREFIX;
 use app::api::register::submit::PENDING_PATH;
+use app::api::RPC_PREFIX;
 use app::backend::authz::CallerCache;
 use app::domain::{with_ref, Completeness};
 
@@ -26,7 +26,9 @@ pub const CONFIRM_PATH: &str = "/register/confirm";
 const SECURE_PAGES: &[&str] = &["/profile", "/admin", "/console", "/company"];
 
 fn is_secure_page(path: &str) -> bool {
-    SECURE_PAGES.iter().any(|prefix| path == *prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/')))
+    SECURE_PAGES
+        .iter()
+        .any(|prefix| path == *prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// Page requests only: not the change page itself, assets, health checks or server functions.

@@ -7,7 +7,7 @@ use crate::common;
 use std::collections::HashMap;
 
 use app::testing::{company_fields, person};
-use common::{browser, for_each_app, location, post, post_fields, text_of, TestApp, GOOD_PASSWORD};
+use common::{browser, for_each_app, get, location, post, post_fields, text_of, TestApp, GOOD_PASSWORD};
 use reqwest::{header, Client, StatusCode};
 
 async fn html(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
@@ -64,9 +64,9 @@ async fn a_plain_post_that_lost_the_race_is_answered_409_with_the_page_saying_so
     .await;
 }
 
-// covers: LOG-2, SEC-2, SEC-5
+// covers: LOG-2, SEC-2, SEC-5, PAR-1
 #[tokio::test]
-async fn a_session_stops_working_once_its_contact_is_made_inactive() {
+async fn a_session_loses_every_right_once_its_contact_is_made_inactive() {
     for_each_app(|app| async move {
         let label = app.label;
         let (pat, request) = company_with_staff(&app).await;
@@ -82,9 +82,13 @@ async fn a_session_stops_working_once_its_contact_is_made_inactive() {
             .execute(app.state.db.pool())
             .await
             .expect("contact ended");
+        // PAR-1: still signed in, but every secure page asks her to complete her registration.
         let (_, page) = html(&app, &ann, "/").await;
-        assert!(!header_of(&page).contains("Ann Lee"), "[{label}] no longer signed in: {}", text_of(header_of(&page)));
-        assert!(header_of(&page).contains(">Sign in<"), "[{label}] offered to sign in");
+        assert!(header_of(&page).contains("Complete your registration"), "[{label}] {}", text_of(header_of(&page)));
+        assert!(!header_of(&page).contains("/profile"), "[{label}] no other menu entry");
+        let refused = get(&app, &ann, "/admin/approvals").await;
+        assert_eq!(refused.status(), StatusCode::SEE_OTHER, "[{label}]");
+        assert!(location(&refused).starts_with("/register/confirm?ref="), "[{label}] {}", location(&refused));
         let (_, page) = html(&app, &pat, "/").await;
         assert!(header_of(&page).contains("Pat"), "[{label}] others are untouched");
     })

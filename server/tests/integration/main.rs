@@ -18,6 +18,7 @@ mod http_csrf;
 mod http_health;
 mod http_login_help;
 mod http_openapi;
+mod http_partial_registration;
 mod http_password_change;
 mod http_profile;
 mod http_registration;

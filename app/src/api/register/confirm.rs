@@ -56,7 +56,8 @@ pub async fn confirm_form(type_key: String) -> Result<ConfirmationFormInfo, AppE
     use crate::backend::services::registration::{confirmation_defaults, confirmation_setup};
     let (state, reference) = (state()?, reference());
     let partial = caller().await?.partial_user().map_err(|e| to_app_error(e, reference.clone()))?;
-    let setup = confirmation_setup(&state, &partial, &type_key).await.map_err(|e| to_app_error(e, reference.clone()))?;
+    let setup =
+        confirmation_setup(&state, &partial, &type_key).await.map_err(|e| to_app_error(e, reference.clone()))?;
     let known = confirmation_defaults(&state, &partial).await.map_err(|e| to_app_error(e, reference))?;
     Ok(ConfirmationFormInfo {
         key: setup.user_type.key,

@@ -83,22 +83,21 @@ pub async fn login_statuses(
     person_id: &str,
     contact_id: Option<&str>,
 ) -> Result<Vec<UserStatus>, StoreError> {
-    let rows: Vec<(String,)> = match contact_id {
-        Some(contact_id) => {
-            sqlx::query_as("SELECT status FROM users WHERE contact_id = $1 AND released_at IS NULL")
-                .bind(contact_id)
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query_as(
+    let rows: Vec<(String,)> =
+        match contact_id {
+            Some(contact_id) => {
+                sqlx::query_as("SELECT status FROM users WHERE contact_id = $1 AND released_at IS NULL")
+                    .bind(contact_id)
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+            None => sqlx::query_as(
                 "SELECT status FROM users WHERE person_id = $1 AND organization_id IS NULL AND released_at IS NULL \
                    AND is_merchant_admin = 0",
             )
             .bind(person_id)
             .fetch_all(&mut *conn)
-            .await?
-        }
-    };
+            .await?,
+        };
     rows.into_iter().map(|(s,)| parse_stored("user status", &s)).collect()
 }

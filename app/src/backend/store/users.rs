@@ -178,8 +178,8 @@ pub async fn find_account(conn: &mut AnyConnection, user_id: &str) -> Result<Opt
            u.is_merchant_admin, u.must_change_password, {ACCESS_COLUMNS}, \
            p.status AS person_status, o.is_partner AS organization_is_partner, \
            CASE WHEN u.organization_id IS NULL \
-             THEN (CASE WHEN EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = u.person_id AND a.status = 'active') THEN 1 ELSE 0 END) \
-             ELSE (CASE WHEN EXISTS (SELECT 1 FROM accounts a WHERE a.organization_id = u.organization_id AND a.status = 'active') THEN 1 ELSE 0 END) \
+             THEN (CASE WHEN EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = u.person_id) THEN 1 ELSE 0 END) \
+             ELSE (CASE WHEN EXISTS (SELECT 1 FROM accounts a WHERE a.organization_id = u.organization_id) THEN 1 ELSE 0 END) \
            END AS has_account, \
            (SELECT r.status FROM requests r WHERE r.user_id = u.id AND r.kind = 'registration' \
              ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS last_registration \
@@ -203,7 +203,11 @@ pub async fn find_account(conn: &mut AnyConnection, user_id: &str) -> Result<Opt
             }),
             partner_user: matches!(user_type, Some(UserTypeKind::PartnerAdmin | UserTypeKind::PartnerBusiness)),
             has_account: row.has_account != 0,
-            last_registration: row.last_registration.as_deref().map(|s| parse_stored("request status", s)).transpose()?,
+            last_registration: row
+                .last_registration
+                .as_deref()
+                .map(|s| parse_stored("request status", s))
+                .transpose()?,
         };
         Ok(UserAccount {
             access,

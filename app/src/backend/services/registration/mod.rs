@@ -78,7 +78,8 @@ pub async fn register(
                 let mut conn = state.db.pool().acquire().await?;
                 Settings::load(&mut conn).await?
             };
-            let ctx = shared::Ctx { state, settings: &settings, user_type: &setup.user_type, language, submitted_by: None };
+            let ctx =
+                shared::Ctx { state, settings: &settings, user_type: &setup.user_type, language, submitted_by: None };
             online_access::claim_online_access(&ctx, claim).await
         }
     }

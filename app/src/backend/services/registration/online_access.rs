@@ -42,7 +42,8 @@ pub(super) async fn claim_online_access(ctx: &Ctx<'_>, claim: OnlineAccessClaim)
     let hash = ctx.state.hasher.hash(&credentials.password).await?;
     let holder = {
         let mut conn = ctx.state.db.pool().acquire().await?;
-        let holder = prove(&mut conn, &proof).await?.ok_or(ServiceError::OnlineAccess(OnlineAccessRefusal::NotVerified))?;
+        let holder =
+            prove(&mut conn, &proof).await?.ok_or(ServiceError::OnlineAccess(OnlineAccessRefusal::NotVerified))?;
         throttle::clear(&mut conn, Counter::AccountNumber, &account_number).await?;
         let contact_id = holder.business.as_ref().map(|(contact, _)| contact.as_str());
         let statuses = online_access::login_statuses(&mut conn, &holder.person_id, contact_id).await?;

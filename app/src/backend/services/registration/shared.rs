@@ -198,11 +198,7 @@ pub(super) async fn settle(
         justification: None,
     };
     audit::append(conn, &entry, now).await?;
-    Ok(Registered {
-        user_id: user_id.to_owned(),
-        needs_approval,
-        registry_id: who.registry_id.map(str::to_owned),
-    })
+    Ok(Registered { user_id: user_id.to_owned(), needs_approval, registry_id: who.registry_id.map(str::to_owned) })
 }
 
 /// REG-13: the request awaiting approval; the approvers of its first step are told (NOT-1).
