@@ -71,8 +71,10 @@ async fn dana_claims_her_account_with_a_plain_post_after_one_wrong_postal_code()
             text_of(&claimed.text().await.unwrap_or_default())
         );
         assert_eq!(location(&claimed), "/", "[{label}] signed in, on to the home page");
-        let accounts = page(&app, &visitor, "/profile/accounts").await;
-        assert!(accounts.contains("A-100001"), "[{label}] her existing account: {}", text_of(&accounts));
+        // Her existing account is the session's account, named in the header (PRO-3).
+        let home = page(&app, &visitor, "/").await;
+        let header = &home[home.find("<header").expect("header")..home.find("</header>").expect("end")];
+        assert!(header.contains("A-100001"), "[{label}] her existing account: {}", text_of(header));
     })
     .await;
 }
@@ -108,6 +110,7 @@ async fn a_user_whose_contact_a_primary_user_ended_confirms_and_returns_to_the_p
                 ("last_name", "Lee"),
                 ("email", "ann.lee@example.com"),
                 ("contact_status", "inactive"),
+                ("username", "ann.lee"),
                 ("user_status", "active"),
             ],
         )
@@ -120,12 +123,15 @@ async fn a_user_whose_contact_a_primary_user_ended_confirms_and_returns_to_the_p
         );
         assert_eq!(one(&app, &format!("SELECT status FROM contacts WHERE id = '{contact}'")).await, "inactive");
 
+        // Her login stays active; she signs in again (ADM-3 ended her sessions with the relationship).
+        let ann = signed_in(&app, "ann.lee", GOOD_PASSWORD).await;
         let gated = get(&app, &ann, "/profile").await;
         assert_eq!(gated.status(), StatusCode::SEE_OTHER, "[{label}]");
         assert_eq!(location(&gated), "/register/confirm?ref=%2Fprofile", "[{label}]");
         let rpc = ann
             .post(app.url("/rpc/profile/details"))
             .header(reqwest::header::ORIGIN, app.origin())
+            .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
             .expect("POST");
