@@ -56,8 +56,9 @@ pub struct Registration {
 /// What a validated registration form asks for.
 #[derive(Debug)]
 pub enum Submission {
-    /// A new customer: an individual, a new company, or a user of an existing one.
-    New(Registration),
+    /// A new customer: an individual, a new company, or a user of an existing one (boxed: the
+    /// company part makes it several times the size of a claim).
+    New(Box<Registration>),
     /// A login for records that exist already (OAA).
     OnlineAccess(OnlineAccessClaim),
 }
@@ -106,7 +107,7 @@ impl RegistrationForm {
         let person = self.person.validate(&rules.policy, common).map_err(|mut more| errors.append(&mut more)).ok();
         match (person, organization) {
             (Some(person), Some(organization)) if errors.is_empty() => {
-                Ok(Submission::New(Registration { person, organization }))
+                Ok(Submission::New(Box::new(Registration { person, organization })))
             }
             _ => Err(in_form_order(errors)),
         }
@@ -214,7 +215,7 @@ mod tests {
         use crate::domain::OrganizationKind::{Company, Partner};
         let form = RegistrationForm { person: filled(), ..Default::default() };
         let individual = form.validate(&rules(RegistrationFlow::Individual), &NoCommonList).unwrap();
-        assert!(matches!(individual, Submission::New(Registration { organization: Organization::None, .. })));
+        assert!(matches!(individual, Submission::New(ref r) if matches!(r.organization, Organization::None)));
 
         let errors = form.validate(&rules(RegistrationFlow::NewOrganization(Company)), &NoCommonList).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

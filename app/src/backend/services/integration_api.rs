@@ -188,7 +188,7 @@ pub async fn register(
             )]));
         }
     }
-    let registered = register_for_integration(state, integration, &setup, registration, Language::English).await?;
+    let registered = register_for_integration(state, integration, &setup, *registration, Language::English).await?;
     let request_id = if registered.needs_approval {
         let mut conn = state.db.pool().acquire().await?;
         requests::pending_of_user(&mut conn, &registered.user_id, RequestKind::Registration)

@@ -72,7 +72,7 @@ pub async fn register(
     language: Language,
 ) -> Result<Registered, ServiceError> {
     match submission {
-        Submission::New(registration) => register_submitted_by(state, setup, registration, language, None).await,
+        Submission::New(registration) => register_submitted_by(state, setup, *registration, language, None).await,
         Submission::OnlineAccess(claim) => {
             let settings = {
                 let mut conn = state.db.pool().acquire().await?;
