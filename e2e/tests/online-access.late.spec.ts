@@ -61,7 +61,11 @@ test('a merchant admin activates online access; Dana claims her account after on
   await expectAccessible(dana);
   await screenshots(dana, 'online-access-not-verified');
 
+  // REG-14: passwords are never kept; typed again with the right postal code.
+  await expect(form.getByRole('textbox', { name: 'Password', exact: true })).toHaveValue('');
   await form.getByRole('textbox', { name: 'Billing postal code' }).fill('94105');
+  await form.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
+  await form.getByRole('textbox', { name: 'Confirm password' }).fill(password);
   await form.getByRole('button', { name: 'Register' }).click();
   await expect(dana).toHaveURL((url) => url.pathname === '/');
   // Signed in with her existing account as the session's account (PRO-3), named in the header.

@@ -98,7 +98,9 @@ pub fn sqlite_file() -> TestDb {
 /// with a note) when none is configured outside CI.
 pub async fn postgres() -> Option<TestDb> {
     let skip = |why: String| {
-        assert!(!in_ci(), "CI=true requires PostgreSQL for the integration tests, but {why}");
+        if let Err(failure) = without_postgres(in_ci(), &why) {
+            panic!("{failure}");
+        }
         eprintln!("PostgreSQL variant skipped: {why}");
     };
     let Some(url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) else {
@@ -125,6 +127,16 @@ pub async fn postgres() -> Option<TestDb> {
     }
     let _ = conn.close().await;
     Some(TestDb { url: with_database(&url, &name), label: "postgres", created: Some((url, name)), _dir: None })
+}
+
+/// OPS-2: what a run without PostgreSQL does — outside CI it goes on with SQLite (and says so);
+/// under `CI=true` it fails, so CI can never pass without the PostgreSQL variant.
+fn without_postgres(ci: bool, why: &str) -> Result<(), String> {
+    if ci {
+        Err(format!("CI=true requires PostgreSQL for the integration tests, but {why}"))
+    } else {
+        Ok(())
+    }
 }
 
 /// `url` with its database name replaced (query parameters kept).
@@ -208,7 +220,15 @@ pub async fn one(state: &AppState, sql: &str, binds: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::{with_database, without_postgres};
+
+    // covers: OPS-2
+    #[test]
+    fn without_postgres_ci_fails_and_a_local_run_goes_on_with_sqlite() {
+        let failure = without_postgres(true, "TEST_DATABASE_URL is not set").unwrap_err();
+        assert!(failure.contains("CI=true requires PostgreSQL"), "{failure}");
+        assert!(without_postgres(false, "TEST_DATABASE_URL is not set").is_ok());
+    }
 
     #[test]
     fn the_database_name_is_replaced_and_parameters_kept() {

@@ -309,3 +309,32 @@ async fn rejecting_an_individual_s_online_access_releases_only_the_username() {
     })
     .await;
 }
+
+// covers: OAA-3, OAA-1
+#[tokio::test]
+async fn two_claims_of_one_person_at_once_give_one_login() {
+    for db in app::testing::concurrent_databases().await {
+        let label = db.label;
+        let state = ready(&db.url).await;
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let mut tasks = Vec::new();
+        for username in ["dana.one", "dana.two"] {
+            let (state, start) = (state.clone(), start.clone());
+            tasks.push(tokio::spawn(async move {
+                start.wait().await;
+                register_as(&state, INDIVIDUAL, &dana(username, &[])).await
+            }));
+        }
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.expect("a claim"));
+        }
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "[{label}] exactly one login: {results:?}");
+        let lost = results.into_iter().find(Result::is_err).expect("a refusal");
+        assert_eq!(refusal(lost), OnlineAccessRefusal::HasUsername, "[{label}]");
+        let person = person_of_account(&state, "A-100001").await;
+        let logins = one(&state, "SELECT CAST(COUNT(*) AS TEXT) FROM users WHERE person_id = $1", &[&person]).await;
+        assert_eq!(logins, "1", "[{label}]");
+    }
+}

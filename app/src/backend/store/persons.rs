@@ -187,24 +187,6 @@ pub async fn preference_history(
     .await?)
 }
 
-/// PAR-2: the person as the confirmation names them, active again.
-pub async fn confirm(
-    conn: &mut AnyConnection,
-    person_id: &str,
-    first_name: &str,
-    last_name: &str,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE persons SET first_name = $1, last_name = $2, status = 'active', updated_at = $3 WHERE id = $4")
-        .bind(first_name)
-        .bind(last_name)
-        .bind(now_ms)
-        .bind(person_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// What a confirmation form starts from (PAR-2): the person's names, primary e-mail and
 /// primary phone.
 #[derive(Debug, Clone, Default)]

@@ -29,6 +29,10 @@ pub fn ConfirmListPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match choices.await {
+                        Ok(ConfirmationChoices::Choose(types)) if types.is_empty() => view! {
+                            <p class="notice" role="status">"No registration is open to you at the moment. Please contact us to complete it."</p>
+                        }
+                        .into_any(),
                         Ok(ConfirmationChoices::Choose(types)) => view! {
                             <p>"We need a few more details before you can use this page. Choose how you use our store:"</p>
                             <ul class="type-choices">

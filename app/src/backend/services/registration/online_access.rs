@@ -14,7 +14,7 @@ use super::Registered;
 use crate::backend::error::ServiceError;
 use crate::backend::services::sign_in::username_limits;
 use crate::backend::store::throttle::{self, Counter};
-use crate::backend::store::{accounts, contacts, online_access};
+use crate::backend::store::{accounts, addresses, contacts, online_access};
 use crate::domain::online_access::{order_date_window, phones_match, postal_code_key};
 use crate::domain::{OnlineAccessClaim, OnlineAccessRefusal, Proof, UserStatus};
 
@@ -42,18 +42,17 @@ pub(super) async fn claim_online_access(ctx: &Ctx<'_>, claim: OnlineAccessClaim)
     let hash = ctx.state.hasher.hash(&credentials.password).await?;
     let holder = {
         let mut conn = ctx.state.db.pool().acquire().await?;
-        let holder =
-            prove(&mut conn, &proof).await?.ok_or(ServiceError::OnlineAccess(OnlineAccessRefusal::NotVerified))?;
+        let holder = prove(&mut conn, &proof).await?.ok_or(ServiceError::OnlineAccess(OnlineAccessRefusal::NotVerified))?;
         throttle::clear(&mut conn, Counter::AccountNumber, &account_number).await?;
-        let contact_id = holder.business.as_ref().map(|(contact, _)| contact.as_str());
-        let statuses = online_access::login_statuses(&mut conn, &holder.person_id, contact_id).await?;
-        if let Some(refusal) = existing_login(&statuses, holder.business.is_some()) {
-            return Err(ServiceError::OnlineAccess(refusal));
-        }
+        refuse_existing_login(&mut conn, &holder).await?;
         holder
     };
     refuse_if_any(username_errors(ctx, &credentials.username).await?)?;
     let mut tx = ctx.state.db.begin().await?;
+    // Two claims of one person at once: the second waits for the first's row lock, then sees
+    // its login (OAA-3) instead of adding a second one.
+    addresses::lock_owner(&mut tx, addresses::Owner::Person(&holder.person_id)).await?;
+    refuse_existing_login(&mut tx, &holder).await?;
     // OAA-4: the entered address becomes primary; the old one stays, non-primary.
     contacts::set_primary_email(&mut tx, &holder.person_id, email.as_str(), now).await?;
     let who = NewRegistrant {
@@ -105,6 +104,16 @@ async fn prove(conn: &mut AnyConnection, proof: &Proof) -> Result<Option<Holder>
             })
         }
     })
+}
+
+/// OAA-3: refuses a customer who already has a login, in the words that fit.
+async fn refuse_existing_login(conn: &mut AnyConnection, holder: &Holder) -> Result<(), ServiceError> {
+    let contact_id = holder.business.as_ref().map(|(contact, _)| contact.as_str());
+    let statuses = online_access::login_statuses(conn, &holder.person_id, contact_id).await?;
+    match existing_login(&statuses, holder.business.is_some()) {
+        Some(refusal) => Err(ServiceError::OnlineAccess(refusal)),
+        None => Ok(()),
+    }
 }
 
 /// OAA-3: what a customer who already has a login is told. Released usernames (a rejected

@@ -15,7 +15,7 @@ use crate::backend::state::AppState;
 use crate::backend::store::user_types::UserType;
 use crate::backend::store::{accounts, contacts, organizations, persons, phones, users};
 use crate::domain::online_access::phones_match;
-use crate::domain::{Confirmation, Language, Organization, PhoneEntry, PhoneKind};
+use crate::domain::{Confirmation, Language, Organization, PhoneEntry, PhoneKind, RecordStatus};
 
 /// PAR-1: the active types that fit what is known about the user.
 pub async fn confirmation_choices(state: &AppState, partial: &PartialUser) -> Result<Vec<UserType>, ServiceError> {
@@ -87,7 +87,8 @@ pub async fn confirm(
     let needs_approval = setup.user_type.approval_definition_id.is_some();
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
-    persons::confirm(&mut tx, person_id, details.first_name.as_str(), details.last_name.as_str(), now).await?;
+    contacts::rename_person(&mut tx, person_id, details.first_name.as_str(), details.last_name.as_str(), now).await?;
+    persons::set_status(&mut tx, person_id, RecordStatus::Active, now).await?;
     contacts::set_primary_email(&mut tx, person_id, details.email.as_str(), now).await?;
     let phone_kind = if matches!(organization, Organization::None) { PhoneKind::Personal } else { PhoneKind::Business };
     if let Some(phone) = details.phone.clone() {
