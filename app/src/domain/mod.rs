@@ -14,6 +14,7 @@ pub mod conflict;
 pub mod console_user;
 pub mod contact_book;
 pub mod country;
+pub mod customer_import;
 pub mod credentials;
 pub mod email;
 pub mod field;
