@@ -68,9 +68,9 @@ fn generate_password() -> String {
 
 const DEMO_TIME: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-/// OPS-6's customers for online access, in the customer import's own format (CON-7), so the
-/// sample in the docs is known to import.
-pub const DEMO_CUSTOMERS_CSV: &str = include_str!("../../../../docs/customer-import-sample.csv");
+/// OPS-6's customers for online access, in the customer import's own format (CON-7): the sample
+/// file the import page offers for download, so it is known to import.
+pub const DEMO_CUSTOMERS_CSV: &str = include_str!("../../../../public/customer-import-sample.csv");
 
 /// Loads the demo data of OPS-6 once (recognised by the Acme Tools Registry ID): the specialty
 /// site, and the customers through the customer import.

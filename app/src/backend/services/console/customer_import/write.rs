@@ -36,12 +36,11 @@ impl Plan {
                 new_keys.push((kind, external_id, id));
             }
         }
-        let new = |kind: RecordKind, external_id: &str| !self.known.contains_key(&(kind, external_id.to_owned()));
-        self.write_persons(conn, &ids, &new, now).await?;
-        self.write_organizations(conn, &ids, &new, now).await?;
+        self.write_persons(conn, &ids, now).await?;
+        self.write_organizations(conn, &ids, now).await?;
 
         let mut contacts = Vec::new();
-        for r in self.rows.contacts.iter().filter(|r| new(RecordKind::Contact, &r.external_id)) {
+        for r in self.rows.contacts.iter().filter(|r| self.is_new(RecordKind::Contact, &r.external_id)) {
             contacts.push(vec![
                 Cell::Text(ids.of(RecordKind::Contact, &r.external_id)?),
                 Cell::Text(ids.of(RecordKind::Person, &r.person)?),
@@ -57,7 +56,7 @@ impl Plan {
         insert_rows(conn, "contacts", &columns, &contacts).await?;
 
         let mut accounts = Vec::new();
-        for r in self.rows.accounts.iter().filter(|r| new(RecordKind::Account, &r.external_id)) {
+        for r in self.rows.accounts.iter().filter(|r| self.is_new(RecordKind::Account, &r.external_id)) {
             let (person, organization) = match &r.owner {
                 AccountOwner::Person(p) => (Some(ids.of(RecordKind::Person, p)?), None),
                 AccountOwner::Organization(o) => (None, Some(ids.of(RecordKind::Organization, o)?)),
@@ -77,7 +76,7 @@ impl Plan {
         insert_rows(conn, "accounts", &columns, &accounts).await?;
 
         let mut orders = Vec::new();
-        for r in self.rows.orders.iter().filter(|r| new(RecordKind::Order, &r.external_id)) {
+        for r in self.rows.orders.iter().filter(|r| self.is_new(RecordKind::Order, &r.external_id)) {
             let sold_to = r.sold_to.as_deref().map(|c| ids.of(RecordKind::Contact, c)).transpose()?;
             orders.push(vec![
                 Cell::Text(ids.of(RecordKind::Order, &r.external_id)?),
@@ -105,10 +104,9 @@ impl Plan {
         &self,
         conn: &mut AnyConnection,
         ids: &Ids,
-        new: &dyn Fn(RecordKind, &str) -> bool,
         now: i64,
     ) -> Result<(), ServiceError> {
-        let persons: Vec<_> = self.rows.persons.iter().filter(|r| new(RecordKind::Person, &r.external_id)).collect();
+        let persons: Vec<_> = self.rows.persons.iter().filter(|r| self.is_new(RecordKind::Person, &r.external_id)).collect();
         let mut rows = Vec::with_capacity(persons.len());
         let mut emails = Vec::new();
         let mut phones = Vec::new();
@@ -161,11 +159,10 @@ impl Plan {
         &self,
         conn: &mut AnyConnection,
         ids: &Ids,
-        new: &dyn Fn(RecordKind, &str) -> bool,
         now: i64,
     ) -> Result<(), ServiceError> {
         let organizations: Vec<_> =
-            self.rows.organizations.iter().filter(|r| new(RecordKind::Organization, &r.external_id)).collect();
+            self.rows.organizations.iter().filter(|r| self.is_new(RecordKind::Organization, &r.external_id)).collect();
         let given: HashSet<&str> =
             organizations.iter().filter_map(|r| r.registry_id.as_ref().map(RegistryId::as_str)).collect();
         let missing = organizations.iter().filter(|r| r.registry_id.is_none()).count();
