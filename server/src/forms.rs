@@ -219,7 +219,10 @@ async fn render_revealed(parts: axum::http::request::Parts, secret: String) -> R
 
 /// Renders the page at the posted URL, as a GET, with `shown` in its context (what the post
 /// answered), marked never to be stored by the browser or a proxy.
-pub async fn render_with<T: Clone + Send + Sync + 'static>(mut parts: axum::http::request::Parts, shown: T) -> Response {
+pub async fn render_with<T: Clone + Send + Sync + 'static>(
+    mut parts: axum::http::request::Parts,
+    shown: T,
+) -> Response {
     let (Some(state), Some(options)) =
         (parts.extensions.get::<AppState>().cloned(), parts.extensions.get::<LeptosOptions>().cloned())
     else {

@@ -11,6 +11,7 @@ use leptos::prelude::LeptosOptions;
 
 use app::api::console::customer_import::ssr::run_import;
 use app::api::console::customer_import::{ImportAction, ImportOutcome};
+use app::api::console::ssr::merchant_admin;
 use app::api::AppError;
 use app::backend::AppState;
 use app::domain::with_ref;
@@ -29,6 +30,11 @@ async fn upload(request: Request) -> Response {
     let Some(state) = parts.extensions.get::<AppState>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    // SEC-5 before the body is read: nobody else gets to send 50 MB.
+    let (allowed, _) = run_in_context(&mut parts, state.clone(), async { merchant_admin().await.map(|_| ()) }).await;
+    if let Err(error) = allowed {
+        return refused(parts, error).await;
+    }
     let (file, action) = match read_upload(Request::from_parts(parts.clone(), body)).await {
         Ok(upload) => upload,
         Err(response) => return response,
@@ -37,14 +43,21 @@ async fn upload(request: Request) -> Response {
         run_in_context(&mut parts, state, async move { run_import(&file, action).await }).await;
     let mut response = match outcome {
         Ok(report) => render_with(parts, ImportOutcome(report)).await,
-        Err(AppError::Unauthenticated) => {
-            let page = parts.uri.path().to_owned();
-            Redirect::to(&with_ref("/login", Some(&page))).into_response()
-        }
-        Err(error) => render_failure(parts, Vec::new(), error).await,
+        Err(error) => refused(parts, error).await,
     };
     response.headers_mut().extend(set_headers);
     response
+}
+
+/// Not signed in: to the sign-in page and back; otherwise the page with the refusal.
+async fn refused(parts: axum::http::request::Parts, error: AppError) -> Response {
+    match error {
+        AppError::Unauthenticated => {
+            let page = parts.uri.path().to_owned();
+            Redirect::to(&with_ref("/login", Some(&page))).into_response()
+        }
+        error => render_failure(parts, Vec::new(), error).await,
+    }
 }
 
 /// The `file` part and the `action` button (`preview` unless it says `commit`).

@@ -83,7 +83,13 @@ pub async fn send(app: &TestApp, client: &Client, call: Call, ids: &Ids) -> Answ
         }
         Call::Upload(path, file, action) => {
             let (content_type, body) = crate::common::multipart(file, action);
-            client.post(app.url(path)).header(header::ORIGIN, app.origin()).header(header::CONTENT_TYPE, content_type).body(body).send().await
+            client
+                .post(app.url(path))
+                .header(header::ORIGIN, app.origin())
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body)
+                .send()
+                .await
         }
     }
     .expect("request");

@@ -3,11 +3,11 @@
 use crate::backend::error::ServiceError;
 use crate::backend::new_id;
 use crate::backend::password::hash_unchecked;
+use crate::backend::services::console::customer_import::import;
 use crate::backend::settings;
 use crate::backend::state::AppState;
-use crate::backend::store::users::{NewUser, UserStatus};
-use crate::backend::services::console::customer_import::import;
 use crate::backend::store::audit::Actor;
+use crate::backend::store::users::{NewUser, UserStatus};
 use crate::backend::store::{organizations, persons, users};
 use crate::domain::customer_import;
 

@@ -126,7 +126,11 @@ impl<'a> Fields<'a> {
     }
 
     /// A value through its domain parser; the parser's message becomes the reason.
-    pub(super) fn parsed<T, E: Display>(&self, column: Column, parse: impl Fn(&str) -> Result<T, E>) -> Result<T, String> {
+    pub(super) fn parsed<T, E: Display>(
+        &self,
+        column: Column,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<T, String> {
         parse(self.get(column)).map_err(|e| format!("{} ({}): {e}", column.name(), self.get(column)))
     }
 

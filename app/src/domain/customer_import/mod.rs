@@ -19,8 +19,20 @@ pub use self::report::{BadRow, ImportReport, KindCount, MAX_SHOWN_BAD_ROWS};
 /// The kinds of record a file may hold, in the order they are written (a row only refers to
 /// kinds before its own).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Display, EnumString, IntoStaticStr, EnumIter,
-    Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    EnumIter,
+    Serialize,
+    Deserialize,
 )]
 #[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
@@ -142,7 +154,7 @@ pub struct ParsedImport {
 pub fn parse(bytes: &[u8]) -> ParsedImport {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
     let mut parsed = ParsedImport::default();
-    let columns = match reader.headers().map_err(|e| e.to_string()).and_then(|h| Column::map(h)) {
+    let columns = match reader.headers().map_err(|e| e.to_string()).and_then(Column::map) {
         Ok(columns) => columns,
         Err(reason) => {
             parsed.bad_rows.push(BadRow::new(1, reason));
@@ -219,7 +231,10 @@ impl Seen {
             match self.external_ids.get(&(reference.kind, reference.external_id.clone())) {
                 Some(target) => bad_rows.push(BadRow::new(
                     line,
-                    format!("The {} {} it refers to is on line {target}, which is bad", reference.kind, reference.external_id),
+                    format!(
+                        "The {} {} it refers to is on line {target}, which is bad",
+                        reference.kind, reference.external_id
+                    ),
                 )),
                 None => outside.push((line, reference)),
             }
@@ -231,7 +246,10 @@ impl Seen {
 
 fn read_row(fields: &Fields<'_>, seen: &mut Seen, rows: &mut ImportRows) -> Result<(), String> {
     let kind: RecordKind = fields.required(Column::Record, "record kind")?.parse().map_err(|_| {
-        format!("Unknown record kind {:?}: use person, organization, contact, account or order", fields.get(Column::Record))
+        format!(
+            "Unknown record kind {:?}: use person, organization, contact, account or order",
+            fields.get(Column::Record)
+        )
     })?;
     let line = fields.line();
     let external_id = fields.external_id()?;

@@ -48,25 +48,25 @@ fn a_good_file_reads_into_typed_rows_of_every_kind() {
 #[test]
 fn every_bad_row_is_reported_with_its_line_and_reason() {
     let parsed = parse(&file(&[
-        "person,p1,Dana,Smith,,,,,,,,,,,,,,,,",                       // 2: good
-        "customer,x1,,,,,,,,,,,,,,,,,,",                               // 3: unknown kind
-        "person,,Lee,Chen,,,,,,,,,,,,,,,,",                            // 4: no external id
-        "person,p1,Lee,Chen,,,,,,,,,,,,,,,,",                          // 5: duplicate external id
-        "person,p3,,Chen,,,,,,,,,,,,,,,,",                             // 6: missing first name
-        "person,p4,Lee,Chen,not-an-email,,,,,,,,,,,,,,,",              // 7: bad e-mail
-        "person,p5,Lee,Chen,,12,,,,,,,,,,,,,,",                        // 8: bad phone
-        "person,p6,Lee,Chen,,,xx,,,,,,,,,,,,,",                        // 9: unknown language
-        "organization,o1,,,,,,Acme,R-BAD,,,,,,,,,,,",                  // 10: bad Registry ID
-        "organization,o2,,,,,,Acme,,maybe,,,,,,,,,,",                  // 11: bad flag
-        "account,a1,,,,,,,,,p1,,,A-1,,,,,,",                           // 12: good
-        "account,a2,,,,,,,,,p1,,,A-1,,,,,,",                           // 13: account number twice
-        "account,a3,,,,,,,,,,,,A-3,,,,,,",                             // 14: no owner
-        "account,a4,,,,,,,,,p1,,,A-4,yes,,,,,",                        // 15: person's company-primary
-        "order,r1,,,,,,,,,,,,,,a1,O-1,2026-13-01,94105,",              // 16: bad date
-        "order,r2,,,,,,,,,,,,,,a1,O-2,2026-01-01,,",                   // 17: no postal code
-        "order,r3,,,,,,,,,,,,,,a9,O-3,2026-01-01,94105,",              // 18: unknown account → outside
-        "contact,c1,,,,,,,,,p4,o2,,,,,,,,",                            // 19: refers to bad rows
-        "order,r4,,,,,,,,,,,,,,a1,O 4,2026-01-01,94105,",              // 20: bad order number
+        "person,p1,Dana,Smith,,,,,,,,,,,,,,,,",           // 2: good
+        "customer,x1,,,,,,,,,,,,,,,,,,",                  // 3: unknown kind
+        "person,,Lee,Chen,,,,,,,,,,,,,,,,",               // 4: no external id
+        "person,p1,Lee,Chen,,,,,,,,,,,,,,,,",             // 5: duplicate external id
+        "person,p3,,Chen,,,,,,,,,,,,,,,,",                // 6: missing first name
+        "person,p4,Lee,Chen,not-an-email,,,,,,,,,,,,,,,", // 7: bad e-mail
+        "person,p5,Lee,Chen,,12,,,,,,,,,,,,,,",           // 8: bad phone
+        "person,p6,Lee,Chen,,,xx,,,,,,,,,,,,,",           // 9: unknown language
+        "organization,o1,,,,,,Acme,R-BAD,,,,,,,,,,,",     // 10: bad Registry ID
+        "organization,o2,,,,,,Acme,,maybe,,,,,,,,,,",     // 11: bad flag
+        "account,a1,,,,,,,,,p1,,,A-1,,,,,,",              // 12: good
+        "account,a2,,,,,,,,,p1,,,A-1,,,,,,",              // 13: account number twice
+        "account,a3,,,,,,,,,,,,A-3,,,,,,",                // 14: no owner
+        "account,a4,,,,,,,,,p1,,,A-4,yes,,,,,",           // 15: person's company-primary
+        "order,r1,,,,,,,,,,,,,,a1,O-1,2026-13-01,94105,", // 16: bad date
+        "order,r2,,,,,,,,,,,,,,a1,O-2,2026-01-01,,",      // 17: no postal code
+        "order,r3,,,,,,,,,,,,,,a9,O-3,2026-01-01,94105,", // 18: unknown account → outside
+        "contact,c1,,,,,,,,,p4,o2,,,,,,,,",               // 19: refers to bad rows
+        "order,r4,,,,,,,,,,,,,,a1,O 4,2026-01-01,94105,", // 20: bad order number
     ]));
     let lines: Vec<u64> = parsed.bad_rows.iter().map(|b| b.line).collect();
     assert_eq!(lines, vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 19, 20]);

@@ -15,10 +15,13 @@ pub fn CustomerImportPage() -> impl IntoView {
     // The outcome exists only while the server renders a post's answer; the resource carries
     // it into the browser so hydration shows the same page.
     let posted = use_context::<ImportOutcome>();
-    let outcome = Resource::new(|| (), move |_| {
-        let posted = posted.clone();
-        async move { posted }
-    });
+    let outcome = Resource::new(
+        || (),
+        move |_| {
+            let posted = posted.clone();
+            async move { posted }
+        },
+    );
     view! {
         <Title text="Import customers" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -9,6 +9,7 @@ use super::plan::Plan;
 use crate::backend::error::{ServiceError, StoreError};
 use crate::backend::new_id;
 use crate::backend::store::customer_import::{insert_rows, numbers_in_use, Cell, Number};
+use crate::backend::store::organizations::random_registry_id;
 use crate::domain::customer_import::{AccountOwner, RecordKind};
 use crate::domain::{ContactKind, RegistryId};
 
@@ -100,13 +101,9 @@ impl Plan {
     }
 
     /// Persons with their primary e-mail and primary personal phone (as registration writes them).
-    async fn write_persons(
-        &self,
-        conn: &mut AnyConnection,
-        ids: &Ids,
-        now: i64,
-    ) -> Result<(), ServiceError> {
-        let persons: Vec<_> = self.rows.persons.iter().filter(|r| self.is_new(RecordKind::Person, &r.external_id)).collect();
+    async fn write_persons(&self, conn: &mut AnyConnection, ids: &Ids, now: i64) -> Result<(), ServiceError> {
+        let persons: Vec<_> =
+            self.rows.persons.iter().filter(|r| self.is_new(RecordKind::Person, &r.external_id)).collect();
         let mut rows = Vec::with_capacity(persons.len());
         let mut emails = Vec::new();
         let mut phones = Vec::new();
@@ -155,12 +152,7 @@ impl Plan {
     }
 
     /// Organizations, each with its Registry ID or a generated one (REG-6).
-    async fn write_organizations(
-        &self,
-        conn: &mut AnyConnection,
-        ids: &Ids,
-        now: i64,
-    ) -> Result<(), ServiceError> {
+    async fn write_organizations(&self, conn: &mut AnyConnection, ids: &Ids, now: i64) -> Result<(), ServiceError> {
         let organizations: Vec<_> =
             self.rows.organizations.iter().filter(|r| self.is_new(RecordKind::Organization, &r.external_id)).collect();
         let given: HashSet<&str> =
@@ -209,11 +201,4 @@ async fn fresh_registry_ids(
         }
     }
     Ok(fresh.into_iter().collect())
-}
-
-fn random_registry_id() -> RegistryId {
-    use rand::RngCore;
-    let mut bytes = [0_u8; 6];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    RegistryId::from_random_bytes(bytes)
 }
