@@ -69,9 +69,8 @@ async fn read_upload(request: Request) -> Result<(Vec<u8>, ImportAction), Respon
         match field.name() {
             Some("file") => file = Some(field.bytes().await.map_err(|e| unreadable(e.status()))?.to_vec()),
             Some("action") => {
-                if field.text().await.map_err(|e| unreadable(e.status()))? == "commit" {
-                    action = ImportAction::Commit;
-                }
+                let pressed = field.text().await.map_err(|e| unreadable(e.status()))?;
+                action = if pressed == "commit" { ImportAction::Commit } else { ImportAction::Preview };
             }
             _ => {}
         }

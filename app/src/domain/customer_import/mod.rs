@@ -5,6 +5,7 @@
 mod fields;
 mod report;
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -195,20 +196,22 @@ struct Seen {
 
 impl Seen {
     fn claim_external_id(&mut self, kind: RecordKind, external_id: &str, line: u64) -> Result<(), String> {
-        match self.external_ids.insert((kind, external_id.to_owned()), line) {
-            Some(first) => {
-                self.external_ids.insert((kind, external_id.to_owned()), first);
-                Err(format!("The {kind} external id {external_id} is already used on line {first}"))
+        match self.external_ids.entry((kind, external_id.to_owned())) {
+            Entry::Occupied(first) => {
+                Err(format!("The {kind} external id {external_id} is already used on line {}", first.get()))
             }
-            None => Ok(()),
+            Entry::Vacant(slot) => {
+                slot.insert(line);
+                Ok(())
+            }
         }
     }
 
     fn claim_number(&mut self, what: &'static str, number: &str, line: u64) -> Result<(), String> {
-        match self.numbers.get(&(what, number.to_owned())) {
-            Some(first) => Err(format!("The {what} {number} is already used on line {first}")),
-            None => {
-                self.numbers.insert((what, number.to_owned()), line);
+        match self.numbers.entry((what, number.to_owned())) {
+            Entry::Occupied(first) => Err(format!("The {what} {number} is already used on line {}", first.get())),
+            Entry::Vacant(slot) => {
+                slot.insert(line);
                 Ok(())
             }
         }

@@ -44,7 +44,7 @@ pub fn generate_csv(rows: usize) -> String {
             ("record", "organization".into()),
             ("external_id", format!("o{n}")),
             ("name", format!("Company {n}")),
-            ("partner", if n % 10 == 0 { "yes" } else { "no" }.into()),
+            ("partner", if n.is_multiple_of(10) { "yes" } else { "no" }.into()),
         ]);
     }
     for n in 0..contacts {
@@ -58,12 +58,12 @@ pub fn generate_csv(rows: usize) -> String {
     }
     for n in 0..accounts {
         // Every other account is a company's; the first of each company's is its primary one.
-        let owner = if n % 2 == 0 {
+        let owner = if n.is_multiple_of(2) {
             ("organization", format!("o{}", (n / 2) % organizations))
         } else {
             ("person", format!("p{}", (n / 2) % persons))
         };
-        let primary = n % 2 == 0 && n / 2 < organizations;
+        let primary = n.is_multiple_of(2) && n / 2 < organizations;
         line(&[
             ("record", "account".into()),
             ("external_id", format!("a{n}")),
@@ -75,7 +75,7 @@ pub fn generate_csv(rows: usize) -> String {
     for n in 0..orders {
         let account = n % accounts;
         // A company account's order is sold to one of that company's contacts.
-        let contact = (account % 2 == 0 && (account / 2) % organizations < contacts)
+        let contact = (account.is_multiple_of(2) && (account / 2) % organizations < contacts)
             .then(|| format!("c{}", (account / 2) % organizations));
         line(&[
             ("record", "order".into()),
