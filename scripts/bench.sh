@@ -46,3 +46,13 @@ for size in "$USERS:$COMPANIES" "10000:1000"; do
     "$users" "$SECONDS_PER_RUN" "$CONCURRENCY"
   stop_server
 done
+
+# CON-7: the customer import of a generated file (100,000 rows by default), in process through
+# the import use case: preview, commit, and the same file again (nothing new). SQLite, then
+# PostgreSQL when BENCH_DATABASE_URL names a server (the run creates and drops its own database).
+IMPORT_ROWS="${BENCH_IMPORT_ROWS:-100000}"
+echo
+taskset -c 0 "$TARGET_DIR/release/gatehouse-bench" import "sqlite://$work/import.db" "$IMPORT_ROWS"
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  "$TARGET_DIR/release/gatehouse-bench" import "$BENCH_DATABASE_URL" "$IMPORT_ROWS"
+fi

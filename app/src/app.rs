@@ -21,6 +21,7 @@ use crate::ui::pages::console::activity::{AuditLogPage, OutboxPage};
 use crate::ui::pages::console::approval_groups::{ApprovalGroupPage, ApprovalGroupsPage};
 use crate::ui::pages::console::approval_setup::{ApprovalDefinitionPage, ApprovalDefinitionsPage};
 use crate::ui::pages::console::catalog::{RolePage, RolesPage};
+use crate::ui::pages::console::customer_import::CustomerImportPage;
 use crate::ui::pages::console::enrollments::{EnrollmentPage, EnrollmentsPage};
 use crate::ui::pages::console::home::ConsoleHomePage;
 use crate::ui::pages::console::integrations::{IntegrationPage, IntegrationSecretPage, IntegrationsPage};
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console") view=ConsoleHomePage ssr=SsrMode::Async />
                     <Route path=path!("/console/user-types") view=UserTypesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/import") view=CustomerImportPage ssr=SsrMode::Async />
                     <Route path=path!("/console/audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/console/outbox/:id/retry") view=OutboxPage ssr=SsrMode::Async />

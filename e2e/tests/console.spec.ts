@@ -9,7 +9,7 @@ import { newPerson, registerByPost } from '../helpers/app';
 import { newUserPage, open, signIn, waitHydrated } from '../helpers/approvals';
 import { consoleNav, screenshots, signInAsNewConsoleAdmin } from '../helpers/console';
 
-const SECTIONS = ['Overview', 'Approvals', 'Users', 'User types', 'Approvals setup', 'Roles and sites', 'Settings', 'Integrations', 'Audit log', 'Outbox'];
+const SECTIONS = ['Overview', 'Approvals', 'Users', 'User types', 'Approvals setup', 'Roles and sites', 'Settings', 'Integrations', 'Import', 'Audit log', 'Outbox'];
 
 test('the console menu leads to every section; settings show defaults and refuse a bad number', async ({ page, request }) => {
   await signInAsNewConsoleAdmin(page, request);

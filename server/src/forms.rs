@@ -126,25 +126,7 @@ where
         return (StatusCode::BAD_REQUEST, "The form could not be read.").into_response();
     };
     let Some(state) = parts.extensions.get::<AppState>().cloned() else { return internal() };
-    if parts.extensions.get::<CallerCache>().is_none() {
-        parts.extensions.insert(CallerCache::default());
-    }
-    let response_options = ResponseOptions::default();
-    let owner = Owner::new();
-    let outcome = {
-        let (parts, response_options, context) = (parts.clone(), response_options.clone(), leptos_context(state));
-        owner
-            .with(|| {
-                ScopedFuture::new(async move {
-                    provide_context(parts);
-                    provide_context(response_options);
-                    context();
-                    arguments.run_body().await
-                })
-            })
-            .await
-    };
-    let set_headers = response_options.0.read().map(|p| p.headers.clone()).unwrap_or_default();
+    let (outcome, set_headers) = run_in_context(&mut parts, state, arguments.run_body()).await;
     let mut response = match outcome.map(FormAnswer::next) {
         Ok(Next::Redirect(next)) => Redirect::to(&next).into_response(),
         Ok(Next::Reveal(secret)) => render_revealed(parts, secret).await,
@@ -158,12 +140,42 @@ where
     response
 }
 
+/// Runs a server function's body (or any code that reaches the session and the caller through
+/// Leptos' context) for a request handled outside Leptos' own routes; answers its result and the
+/// headers it set (e.g. a cycled session cookie).
+pub async fn run_in_context<T>(
+    parts: &mut axum::http::request::Parts,
+    state: AppState,
+    body: impl std::future::Future<Output = T> + Send + 'static,
+) -> (T, axum::http::HeaderMap) {
+    if parts.extensions.get::<CallerCache>().is_none() {
+        parts.extensions.insert(CallerCache::default());
+    }
+    let response_options = ResponseOptions::default();
+    let owner = Owner::new();
+    let outcome = {
+        let (parts, response_options, context) = (parts.clone(), response_options.clone(), leptos_context(state));
+        owner
+            .with(|| {
+                ScopedFuture::new(async move {
+                    provide_context(parts);
+                    provide_context(response_options);
+                    context();
+                    body.await
+                })
+            })
+            .await
+    };
+    let set_headers = response_options.0.read().map(|p| p.headers.clone()).unwrap_or_default();
+    (outcome, set_headers)
+}
+
 fn internal() -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 /// Renders the page at the posted URL again, as a GET, with the failed submission in context.
-async fn render_failure(
+pub async fn render_failure(
     mut parts: axum::http::request::Parts,
     posted: Vec<(String, String)>,
     error: AppError,
@@ -201,14 +213,22 @@ async fn render_failure(
 
 /// Renders the page at the posted URL, as a GET, showing `secret` once (`ShownSecret`). Never
 /// stored by the browser or a proxy.
-async fn render_revealed(mut parts: axum::http::request::Parts, secret: String) -> Response {
+async fn render_revealed(parts: axum::http::request::Parts, secret: String) -> Response {
+    render_with(parts, ShownSecret(secret)).await
+}
+
+/// Renders the page at the posted URL, as a GET, with `shown` in its context (what the post
+/// answered), marked never to be stored by the browser or a proxy.
+pub async fn render_with<T: Clone + Send + Sync + 'static>(
+    mut parts: axum::http::request::Parts,
+    shown: T,
+) -> Response {
     let (Some(state), Some(options)) =
         (parts.extensions.get::<AppState>().cloned(), parts.extensions.get::<LeptosOptions>().cloned())
     else {
         return internal();
     };
     let base_context = leptos_context(state);
-    let shown = ShownSecret(secret);
     let context = move || {
         base_context();
         provide_context(shown.clone());

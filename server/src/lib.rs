@@ -8,6 +8,7 @@ pub mod config;
 pub mod context;
 pub mod forms;
 pub mod health;
+pub mod import_upload;
 pub mod jobs;
 pub mod middleware;
 pub mod session_store;

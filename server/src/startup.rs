@@ -28,7 +28,7 @@ use crate::context::leptos_context;
 use crate::forms::form_post;
 use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
 use crate::session_store::DbSessionStore;
-use crate::{api, background, forms, health};
+use crate::{api, background, forms, health, import_upload};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
 use app::api::admin::roles::{CreateRole, DeleteRole, UpdateRole};
 use app::api::admin::user_accounts::{AssignAccount, RemoveAccount};
@@ -241,6 +241,8 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/admin/contacts/{id}/accounts/{account_id}/assign", form_post::<AssignAccount>(&[]))
         .route("/admin/contacts/{id}/accounts/{account_id}/remove", form_post::<RemoveAccount>(&[]))
         .route("/console/settings", form_post::<SaveSettings>(&[]))
+        // CON-7: the customer import's upload (multipart, its own body limit).
+        .route("/console/import", import_upload::route())
         .route("/console/outbox/{id}/retry", form_post::<RetryMessage>(&[]))
         // CON-2: approval definitions and their steps, approval groups and their members.
         .route("/console/approval-definitions/new", form_post::<CreateApprovalDefinition>(&[]))

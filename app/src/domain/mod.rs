@@ -15,6 +15,7 @@ pub mod console_user;
 pub mod contact_book;
 pub mod country;
 pub mod credentials;
+pub mod customer_import;
 pub mod email;
 pub mod field;
 pub mod integration;

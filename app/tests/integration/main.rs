@@ -17,6 +17,7 @@ mod console;
 mod console_setup;
 mod console_users;
 mod contact_book;
+mod customer_import;
 mod email_change;
 mod enrollments;
 mod integrations;

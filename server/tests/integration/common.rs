@@ -269,3 +269,26 @@ pub fn text_of(html: &str) -> String {
 pub fn as_map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
+
+/// A `multipart/form-data` body as a browser sends the customer import's form (CON-7): the file
+/// as `file` and the pressed button as `action`. Answers the content type and the body.
+pub fn multipart(file: &str, action: &str) -> (String, String) {
+    const BOUNDARY: &str = "gatehouse-test-boundary";
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"customers.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{file}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n\
+         {action}\r\n--{BOUNDARY}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// The customer import's plain post from `client`, as a browser without JavaScript sends it.
+pub async fn upload(app: &TestApp, client: &Client, file: &str, action: &str) -> Response {
+    let (content_type, body) = multipart(file, action);
+    (client.post(app.url("/console/import")).header(header::ORIGIN, app.origin()))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("POST")
+}

@@ -67,7 +67,7 @@ fn reads(call: Call) -> bool {
                 .iter()
                 .any(|verb| endpoint.ends_with(verb))
         }
-        Call::Post(..) | Call::Json(..) => false,
+        Call::Post(..) | Call::Json(..) | Call::Upload(..) => false,
     }
 }
 

@@ -1,6 +1,7 @@
 //! SEC-5 for the merchant console (issue 9, item 9): every `/console` page, plain post and
 //! console server function — the shell, user types, settings, audit, outbox, integration users
-//! (CON-1, CON-2, CON-4…CON-6), approval set-up and catalogue (CON-2) and users (CON-3) — called
+//! (CON-1, CON-2, CON-4…CON-6), approval set-up and catalogue (CON-2), users (CON-3) and the customer
+//! import (CON-7) — called
 //! by a company's primary user, a business user, an individual and nobody, is refused
 //! (401/403/404 or a redirect to sign-in) and changes nothing in any table the console can
 //! write. The merchant admin's own reads succeed (the control, so the matrix cannot pass by
@@ -24,6 +25,7 @@ const READS: &[&str] = &[
     "console/user_types/list",
     "console/user_types/editor",
     "console/settings/view",
+    "console/import/columns",
     "console/audit",
     "console/outbox",
     "console/integrations/list",
@@ -48,7 +50,7 @@ fn admin_reads(call: Call) -> bool {
     match call {
         Call::Page(_) => true,
         Call::Rpc(endpoint, _) => READS.contains(&endpoint),
-        Call::Post(..) | Call::Json(..) => false,
+        Call::Post(..) | Call::Json(..) | Call::Upload(..) => false,
     }
 }
 
@@ -98,6 +100,11 @@ const CALLS: &[Call] = &[
     Call::Rpc("console/user_types/list", &[]),
     Call::Rpc("console/user_types/editor", &[("key", "partner_primary")]),
     Call::Rpc("console/settings/view", &[]),
+    // CON-7: the customer import's page, its upload (preview and commit) and server function.
+    Call::Page("/console/import"),
+    Call::Upload("/console/import", IMPORT_FILE, "preview"),
+    Call::Upload("/console/import", IMPORT_FILE, "commit"),
+    Call::Rpc("console/import/columns", &[]),
     Call::Rpc(
         "console/audit",
         &[("query[action]", ""), ("query[subject]", ""), ("query[actor]", ""), ("query[cursor]", "")],
@@ -208,6 +215,10 @@ const CALLS: &[Call] = &[
     Call::Rpc("console/users/remove-role", &[("id", "{user}"), ("role_id", "{granted_role}"), ("justification", "x")]),
 ];
 
+/// A good customer import file: a refusal cannot be blamed on the file.
+const IMPORT_FILE: &str = "record,external_id,first_name,last_name,account_number,person\n\
+                           person,iso-p,Eve,Il,,\naccount,iso-a,,,A-ISO001,iso-p\n";
+
 /// Every table a console page can write.
 const TABLES: &[(&str, &str)] = &[
     ("user_types", "id, key, long_name, is_active, is_self_service, approval_definition_id, updated_at"),
@@ -235,9 +246,15 @@ const TABLES: &[(&str, &str)] = &[
     ("requests", "id, definition_id, status, current_step"),
     ("outbox", "id, status, attempts"),
     ("audit_log", "id"),
+    ("organizations", "id, registry_id, name"),
+    ("contacts", "id"),
+    ("phones", "id"),
+    ("accounts", "id, account_number"),
+    ("orders", "id"),
+    ("customer_import_keys", "kind, external_id"),
 ];
 
-// covers: SEC-5, CON-1, CON-2, CON-3, CON-4, CON-5, CON-6
+// covers: SEC-5, CON-1, CON-2, CON-3, CON-4, CON-5, CON-6, CON-7
 #[tokio::test]
 async fn no_customer_reaches_any_console_page_or_server_function() {
     for_each_app(|app| async move {

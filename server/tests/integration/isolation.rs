@@ -16,6 +16,8 @@ pub enum Call {
     Rpc(&'static str, &'static [(&'static str, &'static str)]),
     /// A server function with a JSON body.
     Json(&'static str, &'static str),
+    /// A multipart upload of a file (`file`) with the `action` button (CON-7's import).
+    Upload(&'static str, &'static str, &'static str),
 }
 
 impl Call {
@@ -26,6 +28,7 @@ impl Call {
             Call::Post(path, fields) => path.contains('{') || fields.iter().any(|(_, v)| v.contains('{')),
             Call::Rpc(_, fields) => fields.iter().any(|(_, v)| v.contains('{')),
             Call::Json(_, body) => body.contains("\"{"),
+            Call::Upload(path, ..) => path.contains('{'),
         }
     }
 }
@@ -77,6 +80,16 @@ pub async fn send(app: &TestApp, client: &Client, call: Call, ids: &Ids) -> Answ
         Call::Rpc(endpoint, fields) => rpc(endpoint).form(&form(fields)).send().await,
         Call::Json(endpoint, body) => {
             rpc(endpoint).header(header::CONTENT_TYPE, "application/json").body(ids.fill(body)).send().await
+        }
+        Call::Upload(path, file, action) => {
+            let (content_type, body) = crate::common::multipart(file, action);
+            client
+                .post(app.url(path))
+                .header(header::ORIGIN, app.origin())
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body)
+                .send()
+                .await
         }
     }
     .expect("request");

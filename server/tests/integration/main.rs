@@ -10,6 +10,7 @@ mod http_api;
 mod http_approvals;
 mod http_company;
 mod http_console;
+mod http_console_import;
 mod http_console_integrations;
 mod http_console_isolation;
 mod http_console_setup;

@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod approval_setup;
 pub mod catalog;
+pub mod customer_import;
 pub mod integrations;
 pub mod overview;
 pub mod settings;
@@ -57,6 +58,11 @@ pub const CONSOLE_SECTIONS: &[ConsoleSection] = &[
         label: "Integrations",
         href: "/console/integrations",
         summary: "Integration users of the JSON API and their client credentials.",
+    },
+    ConsoleSection {
+        label: "Import",
+        href: "/console/import",
+        summary: "Import existing customers, accounts and orders from a CSV file (OAA-6).",
     },
     ConsoleSection {
         label: "Audit log",

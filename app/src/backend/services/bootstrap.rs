@@ -3,11 +3,13 @@
 use crate::backend::error::ServiceError;
 use crate::backend::new_id;
 use crate::backend::password::hash_unchecked;
+use crate::backend::services::console::customer_import::import;
 use crate::backend::settings;
 use crate::backend::state::AppState;
+use crate::backend::store::audit::Actor;
 use crate::backend::store::users::{NewUser, UserStatus};
-use crate::backend::store::{accounts, organizations, persons, users};
-use crate::domain::ContactKind;
+use crate::backend::store::{organizations, persons, users};
+use crate::domain::customer_import;
 
 pub const ADMIN_USERNAME: &str = "admin";
 
@@ -65,75 +67,31 @@ fn generate_password() -> String {
 }
 
 const DEMO_TIME: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-const ACME_ORDER_TIME: i64 = 1_770_076_800_000; // 2026-02-03T00:00:00Z
 
-/// Loads the demo data of OPS-6 once (recognised by the Acme Tools Registry ID).
+/// OPS-6's customers for online access, in the customer import's own format (CON-7): the sample
+/// file the import page offers for download, so it is known to import.
+pub const DEMO_CUSTOMERS_CSV: &str = include_str!("../../../../public/customer-import-sample.csv");
+
+/// Loads the demo data of OPS-6 once (recognised by the Acme Tools Registry ID): the specialty
+/// site, and the customers through the customer import.
 pub async fn load_demo_data(state: &AppState) -> Result<bool, ServiceError> {
     let mut tx = state.db.begin().await?;
     if organizations::find_by_registry_id(&mut tx, "R-ACME01").await?.is_some() {
         return Ok(false);
     }
-    let t = DEMO_TIME;
     sqlx::query(
         "INSERT INTO sites (id, key, name, required_role_id, is_active, created_at) \
          VALUES ($1, 'trade-counter', 'Trade Counter', '00000000-0000-7000-8000-000000000101', 1, $2)",
     )
     .bind(new_id())
-    .bind(t)
+    .bind(DEMO_TIME)
     .execute(&mut *tx)
     .await?;
-
-    // Dana Smith: an individual who bought by phone.
-    let dana =
-        persons::insert(&mut tx, &persons::NewPerson { first_name: "Dana", last_name: "Smith", language: "en" }, t)
-            .await?;
-    persons::add_email(&mut tx, &dana, "dana.smith@example.com", true, t).await?;
-    persons::add_phone(&mut tx, &dana, "+1 415 555 0100", "+14155550100", "personal", t).await?;
-    let dana_account =
-        accounts::insert(&mut tx, accounts::Owner::Person(dana.as_str()), "A-100001", false, None, t).await?;
-    insert_order(&mut tx, "O-500001", &dana_account, None, "94105", t).await?;
-
-    // Acme Tools: a company with one contact, Lee Chen.
-    let acme = new_id();
-    sqlx::query(
-        "INSERT INTO organizations (id, registry_id, name, is_partner, status, website, annual_revenue, created_at, updated_at) \
-         VALUES ($1, 'R-ACME01', 'Acme Tools', 0, 'active', NULL, NULL, $2, $2)",
-    )
-    .bind(&acme)
-    .bind(t)
-    .execute(&mut *tx)
-    .await?;
-    let lee = persons::insert(&mut tx, &persons::NewPerson { first_name: "Lee", last_name: "Chen", language: "en" }, t)
-        .await?;
-    persons::add_email(&mut tx, &lee, "lee.chen@acme.example", true, t).await?;
-    let lee_contact =
-        organizations::insert_contact(&mut tx, &lee, &acme, ContactKind::EmployeeOf, Some("Buyer"), t).await?;
-    let acme_account =
-        accounts::insert(&mut tx, accounts::Owner::Organization(acme.as_str()), "A-200001", true, None, t).await?;
-    insert_order(&mut tx, "O-600001", &acme_account, Some(&lee_contact), "10001", ACME_ORDER_TIME).await?;
+    let parsed = customer_import::parse(DEMO_CUSTOMERS_CSV.as_bytes());
+    let report = import(&mut tx, Actor::System, parsed, DEMO_TIME).await?;
+    if !report.committed {
+        return Err(ServiceError::Internal(format!("the demo customers do not import: {:?}", report.bad_rows)));
+    }
     tx.commit().await?;
     Ok(true)
-}
-
-async fn insert_order(
-    conn: &mut sqlx::AnyConnection,
-    number: &str,
-    account_id: &str,
-    sold_to: Option<&str>,
-    postal_code: &str,
-    placed_at: i64,
-) -> Result<(), crate::backend::StoreError> {
-    sqlx::query(
-        "INSERT INTO orders (id, order_number, account_id, sold_to_contact_id, bill_to_postal_code, placed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(new_id())
-    .bind(number)
-    .bind(account_id)
-    .bind(sold_to)
-    .bind(postal_code)
-    .bind(placed_at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod console_users;
 pub mod contacts;
 pub mod custom_roles;
+pub mod customer_import;
 pub mod directory;
 pub mod email_addresses;
 pub mod email_confirmations;

@@ -37,6 +37,14 @@ impl TryFrom<OrganizationRow> for Organization {
     }
 }
 
+/// A random Registry ID (REG-6); a collision is retried by the caller (the column is unique).
+pub fn random_registry_id() -> crate::domain::RegistryId {
+    use rand::RngCore;
+    let mut bytes = [0_u8; 6];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    crate::domain::RegistryId::from_random_bytes(bytes)
+}
+
 pub async fn find_by_registry_id(
     conn: &mut AnyConnection,
     registry_id: &str,

@@ -6,6 +6,8 @@
 //!          (Pending Approvals and the contact search of one primary user, on one data set)
 //!        gatehouse-bench console-users <base-url> <database-url> <users> <seconds> <concurrency>
 //!          (the console's user search as the merchant admin; run at 10,000 and 1,000,000 users)
+//!        gatehouse-bench import <database-url> [rows]
+//!          (CON-7: preview and commit of a generated customer file, in process; 100,000 rows)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use std::time::{Duration, Instant};
 
 mod console_users;
 mod datagen;
+mod import;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -120,7 +123,8 @@ async fn main() -> anyhow::Result<()> {
                 std::env::var("GATEHOUSE_ADMIN_PASSWORD").unwrap_or_else(|_| BENCH_ADMIN_PASSWORD.to_owned());
             console_users::run(&arg(2), &arg(3), arg(4).parse()?, &password, arg(5).parse()?, arg(6).parse()?).await
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in, hash, admin or console-users"),
+        "import" => import::run(&arg(2), arg(3).parse().unwrap_or(100_000)).await,
+        other => anyhow::bail!("unknown benchmark {other:?}: use sign-in, hash, admin, console-users or import"),
     }
 }
 

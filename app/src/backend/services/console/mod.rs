@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod approval_setup;
 pub mod catalog;
+pub mod customer_import;
 pub mod settings;
 pub mod user_access;
 pub mod user_types;

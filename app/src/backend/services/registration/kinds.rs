@@ -154,12 +154,7 @@ async fn insert_organization(
     kind: OrganizationKind,
     now: i64,
 ) -> Result<(RegistryId, String), ServiceError> {
-    let fresh = || {
-        use rand::RngCore;
-        let mut bytes = [0_u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        RegistryId::from_random_bytes(bytes)
-    };
+    let fresh = organizations::random_registry_id;
     let name = company.name.as_str().to_owned();
     Ok(store::insert_with_fresh_key(conn, Unique::RegistryId, fresh, |conn, id| {
         let name = name.clone();

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod approval_groups;
 pub mod approval_setup;
 pub mod catalog;
+pub mod customer_import;
 pub mod enrollments;
 pub mod home;
 pub mod integrations;
