@@ -42,7 +42,8 @@ pub(super) async fn claim_online_access(ctx: &Ctx<'_>, claim: OnlineAccessClaim)
     let hash = ctx.state.hasher.hash(&credentials.password).await?;
     let holder = {
         let mut conn = ctx.state.db.pool().acquire().await?;
-        let holder = prove(&mut conn, &proof).await?.ok_or(ServiceError::OnlineAccess(OnlineAccessRefusal::NotVerified))?;
+        let holder =
+            prove(&mut conn, &proof).await?.ok_or(ServiceError::OnlineAccess(OnlineAccessRefusal::NotVerified))?;
         throttle::clear(&mut conn, Counter::AccountNumber, &account_number).await?;
         refuse_existing_login(&mut conn, &holder).await?;
         holder
