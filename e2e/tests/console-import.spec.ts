@@ -60,13 +60,13 @@ test('an admin previews a file with a bad row, fixes it, imports it, and importi
   await expectAccessible(page);
   await screenshots(page, 'console-import');
 
-  // Line 9 (the header is line 1) has a date that does not exist.
+  // Line 8 (the header is line 1; the second order) has a date that does not exist.
   await upload(page, customerFile(run, '2026-02-30'), 'Preview');
   await expect(main.getByRole('heading', { level: 2, name: 'Preview' })).toBeVisible();
   await expect(main.getByRole('alert')).toContainText('1 bad rows: nothing was imported');
   const badRow = main.locator('#bad-rows tbody tr');
   await expect(badRow).toHaveCount(1);
-  await expect(badRow.locator('td').nth(0)).toHaveText('9');
+  await expect(badRow.locator('td').nth(0)).toHaveText('8');
   await expect(badRow.locator('td').nth(1)).toHaveText('The order_date "2026-02-30" is not a date like 2026-02-03');
   await expectAccessible(page);
   await screenshots(page, 'console-import-preview');
