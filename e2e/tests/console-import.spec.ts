@@ -63,7 +63,7 @@ test('an admin previews a file with a bad row, fixes it, imports it, and importi
   // Line 8 (the header is line 1; the second order) has a date that does not exist.
   await upload(page, customerFile(run, '2026-02-30'), 'Preview');
   await expect(main.getByRole('heading', { level: 2, name: 'Preview' })).toBeVisible();
-  await expect(main.getByRole('alert')).toContainText('1 bad rows: nothing was imported');
+  await expect(main.getByRole('alert')).toContainText('1 bad row: nothing was imported');
   const badRow = main.locator('#bad-rows tbody tr');
   await expect(badRow).toHaveCount(1);
   await expect(badRow.locator('td').nth(0)).toHaveText('8');

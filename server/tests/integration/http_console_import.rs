@@ -28,7 +28,7 @@ async fn a_merchant_admin_previews_fixes_imports_and_reimports_a_file_without_ja
         let preview = upload(&app, &admin, &file(&[person, account, bad_order]), "preview").await;
         assert_eq!(preview.status(), StatusCode::OK, "[{label}]");
         let text = text_of(&preview.text().await.unwrap());
-        assert!(text.contains("1 bad rows: nothing was imported"), "[{label}] {text}");
+        assert!(text.contains("1 bad row: nothing was imported"), "[{label}] {text}");
         assert!(text.contains("4The order_date \"2026-02-30\" is not a date like 2026-02-03"), "[{label}] {text}");
         let refused = upload(&app, &admin, &file(&[person, account, bad_order]), "commit").await;
         assert_eq!(refused.status(), StatusCode::OK, "[{label}]");
@@ -60,7 +60,7 @@ async fn the_upload_takes_a_file_larger_than_the_default_body_limit() {
         let response = upload(&app, &admin, &large, "preview").await;
         assert_eq!(response.status(), StatusCode::OK, "[{label}]");
         let text = text_of(&response.text().await.unwrap());
-        assert!(text.contains("Preview: 1 new records would be imported"), "[{label}] {text}");
+        assert!(text.contains("Preview: 1 new record would be imported"), "[{label}] {text}");
     })
     .await;
 }

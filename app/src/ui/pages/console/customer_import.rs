@@ -81,13 +81,24 @@ fn UploadForm(columns: Vec<String>) -> impl IntoView {
     }
 }
 
+/// "1 new record", "7 new records".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[component]
 fn ImportResult(report: ImportReport) -> impl IntoView {
     let summary = match (report.committed, report.bad_total, report.new_rows()) {
         (true, _, 0) => "Nothing new: every row was imported before.".to_owned(),
-        (true, _, n) => format!("Imported {n} new records."),
-        (false, 0, n) => format!("Preview: {n} new records would be imported. Nothing was changed yet."),
-        (false, bad, _) => format!("{bad} bad rows: nothing was imported. Fix them and upload the file again."),
+        (true, _, n) => format!("Imported {}.", count(n, "new record")),
+        (false, 0, n) => format!("Preview: {} would be imported. Nothing was changed yet.", count(n, "new record")),
+        (false, bad, _) => {
+            format!("{}: nothing was imported. Fix them and upload the file again.", count(bad, "bad row"))
+        }
     };
     let heading = if report.committed { "Import result" } else { "Preview" };
     let counts = report
@@ -127,11 +138,16 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
             {(more > 0).then(|| view! { <p>{format!("And {more} more bad rows.")}</p> })}
         }
     });
-    let role = if report.bad_total > 0 { "alert" } else { "status" };
+    // A refused file is an error (styled and announced as one); a preview or result is news.
+    let message = if report.bad_total > 0 {
+        view! { <div class="form-alert" role="alert"><p>{summary}</p></div> }.into_any()
+    } else {
+        view! { <p role="status" class="notice">{summary}</p> }.into_any()
+    };
     view! {
         <section aria-labelledby="import-result">
             <h2 id="import-result">{heading}</h2>
-            <p role=role class="notice">{summary}</p>
+            {message}
             <div class="table-scroll">
                 <table class="data" id="import-counts">
                     <caption>"Rows by kind"</caption>
