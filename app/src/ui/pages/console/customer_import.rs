@@ -97,7 +97,7 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
         (true, _, n) => format!("Imported {}.", count(n, "new record")),
         (false, 0, n) => format!("Preview: {} would be imported. Nothing was changed yet.", count(n, "new record")),
         (false, bad, _) => {
-            format!("{}: nothing was imported. Fix them and upload the file again.", count(bad, "bad row"))
+            format!("{}: nothing was imported. Correct the file and upload it again.", count(bad, "bad row"))
         }
     };
     let heading = if report.committed { "Import result" } else { "Preview" };
