@@ -153,6 +153,18 @@ pub enum RegistrationFlow {
     OnlineAccess { business: bool },
 }
 
+impl RegistrationFlow {
+    /// Whether the form asks for an existing organization's Registry ID (REG-7).
+    pub fn joins_organization(self) -> bool {
+        matches!(self, RegistrationFlow::JoinOrganization(_))
+    }
+
+    /// Whether the form asks for a new organization's details (REG-6).
+    pub fn creates_organization(self) -> bool {
+        matches!(self, RegistrationFlow::NewOrganization(_))
+    }
+}
+
 impl UserTypeKind {
     pub fn flow(self) -> RegistrationFlow {
         use OrganizationKind::{Company, Partner};

@@ -125,6 +125,7 @@ impl Caller {
         match self.completeness() {
             Completeness::Partial(known) => Ok(PartialUser {
                 user_id: self.account.id.clone(),
+                username: self.account.username.clone(),
                 person_id: self.account.person_id.clone(),
                 organization_id: self.account.organization_id.clone(),
                 known,
@@ -233,6 +234,7 @@ fn is_universal(settings: &Settings, account: &users::UserAccount) -> bool {
 #[derive(Debug, Clone)]
 pub struct PartialUser {
     user_id: String,
+    username: String,
     person_id: String,
     organization_id: Option<String>,
     known: Known,
@@ -241,6 +243,11 @@ pub struct PartialUser {
 impl PartialUser {
     pub fn user_id(&self) -> &str {
         &self.user_id
+    }
+
+    /// The login's username (kept: PAR-2 confirms the record, not the login).
+    pub fn username(&self) -> &str {
+        &self.username
     }
 
     pub fn person_id(&self) -> &str {

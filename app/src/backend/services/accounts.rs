@@ -37,3 +37,24 @@ pub(crate) async fn open_individual_account(
 ) -> Result<String, ServiceError> {
     open_account(conn, accounts::Owner::Person(person_id), false, Some(user_id), now).await
 }
+
+/// APR-5 with no account chosen: the company's primary (or else first) active account as the
+/// user's primary one, or — with `auto_create_account` on — a new company account when it has
+/// none. Approval (APR-5) and an auto-approved confirmation (PAR-2) both end here.
+pub(crate) async fn assign_default_company_account(
+    conn: &mut AnyConnection,
+    auto_create_account: bool,
+    user_id: &str,
+    organization_id: &str,
+    now: i64,
+) -> Result<(), ServiceError> {
+    let company = accounts::active_of_organization(conn, organization_id).await?;
+    match company.iter().find(|a| a.is_company_primary).or(company.first()) {
+        Some(account) => accounts::assign(conn, user_id, &account.id, true, now).await?,
+        None if auto_create_account => {
+            open_account(conn, accounts::Owner::Organization(organization_id), true, Some(user_id), now).await?;
+        }
+        None => {}
+    }
+    Ok(())
+}

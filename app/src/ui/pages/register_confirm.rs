@@ -10,7 +10,7 @@ use super::register_form::{CompanyFields, DetailsFields};
 use crate::api::register::confirm::{
     confirm_choices, confirm_form, confirm_registration, ConfirmationChoices, ConfirmationFormInfo,
 };
-use crate::domain::{with_ref, RegistrationFlow, RegistrationForm};
+use crate::domain::{with_ref, RegistrationForm};
 use crate::ui::components::{read_form, refusal, Checkbox, FormActions, FormAlert, FormState, TextField};
 use crate::ui::session::SessionContext;
 
@@ -91,11 +91,7 @@ fn ConfirmForm(info: ConfirmationFormInfo, ref_: Option<String>) -> impl IntoVie
     let session = expect_context::<SessionContext>();
     let navigate = use_navigate();
     let rules = info.rules;
-    let (is_business, is_company) = match rules.flow {
-        RegistrationFlow::JoinOrganization(_) => (true, false),
-        RegistrationFlow::NewOrganization(_) => (false, true),
-        RegistrationFlow::Individual | RegistrationFlow::OnlineAccess { .. } => (false, false),
-    };
+    let (is_business, is_company) = (rules.flow.joins_organization(), rules.flow.creates_organization());
     let action = with_ref(&format!("/register/confirm/{}", info.key), ref_.as_deref());
     let key = info.key.clone();
     let on_submit = move |ev: SubmitEvent| {

@@ -44,11 +44,7 @@ fn RegistrationForm(info: RegistrationFormInfo, ref_: Option<String>) -> impl In
     let session = expect_context::<SessionContext>();
     let navigate = use_navigate();
     let rules = info.rules;
-    let (is_business, is_company) = match rules.flow {
-        RegistrationFlow::JoinOrganization(_) => (true, false),
-        RegistrationFlow::NewOrganization(_) => (false, true),
-        RegistrationFlow::Individual | RegistrationFlow::OnlineAccess { .. } => (false, false),
-    };
+    let (is_business, is_company) = (rules.flow.joins_organization(), rules.flow.creates_organization());
     let online_access = match rules.flow {
         RegistrationFlow::OnlineAccess { business } => Some(business),
         _ => None,

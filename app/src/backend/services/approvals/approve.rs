@@ -7,7 +7,7 @@ use super::{clean_comment, log, lost_race, open_decision};
 use crate::backend::authz::Approver;
 use crate::backend::error::ServiceError;
 use crate::backend::mail::{self, Brand};
-use crate::backend::services::accounts::{open_account, open_individual_account};
+use crate::backend::services::accounts::{assign_default_company_account, open_individual_account};
 use crate::backend::services::approval_steps::notify_approvers;
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
@@ -109,12 +109,14 @@ async fn assign_accounts(
         return Ok(());
     }
     if chosen.is_empty() {
-        if let Some(primary) = company_accounts.iter().find(|a| a.is_company_primary).or(company_accounts.first()) {
-            chosen.push(primary);
-        } else if settings.auto_create_account {
-            open_account(conn, accounts::Owner::Organization(organization_id), true, Some(&request.user_id), now)
-                .await?;
-        }
+        return assign_default_company_account(
+            conn,
+            settings.auto_create_account,
+            &request.user_id,
+            organization_id,
+            now,
+        )
+        .await;
     }
     for (i, account) in chosen.iter().enumerate() {
         accounts::assign(conn, &request.user_id, &account.id, i == 0, now).await?;

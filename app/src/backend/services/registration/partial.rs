@@ -9,7 +9,7 @@ use super::shared::{settle, Applicant, Ctx, NewRegistrant};
 use super::{registrable_types, registration_setup, Registered, RegistrationSetup};
 use crate::backend::authz::PartialUser;
 use crate::backend::error::ServiceError;
-use crate::backend::services::accounts::{open_account, open_individual_account};
+use crate::backend::services::accounts::{assign_default_company_account, open_account, open_individual_account};
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
 use crate::backend::store::user_types::UserType;
@@ -123,8 +123,8 @@ pub async fn confirm(
     if !needs_approval {
         complete_accounts(&mut tx, &settings, user_id, person_id, organization_id.as_deref(), now).await?;
     }
-    let username = users::profile(&mut tx, user_id).await?.ok_or(ServiceError::NotFound)?.username;
-    let username = crate::domain::Username::parse(&username).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let username =
+        crate::domain::Username::parse(partial.username()).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let applicant = Applicant {
         username: &username,
         email: details.email.as_str(),
@@ -165,13 +165,6 @@ async fn complete_accounts(
     if !accounts::assigned_in_organization(conn, user_id, organization_id).await?.is_empty() {
         return Ok(());
     }
-    let company = accounts::active_of_organization(conn, organization_id).await?;
-    match company.iter().find(|a| a.is_company_primary).or(company.first()) {
-        Some(account) => accounts::assign(conn, user_id, &account.id, true, now).await?,
-        None if settings.auto_create_account => {
-            open_account(conn, accounts::Owner::Organization(organization_id), true, Some(user_id), now).await?;
-        }
-        None => {}
-    }
+    assign_default_company_account(conn, settings.auto_create_account, user_id, organization_id, now).await?;
     Ok(())
 }
