@@ -1,8 +1,9 @@
 //! HTTP middleware: request IDs, client address, CSRF origin check, rate limits, security
-//! headers. Each is an `axum::middleware::from_fn` so the order reads top-down in startup.rs.
+//! headers, NUL characters. Each is an `axum::middleware::from_fn` so the order reads top-down in startup.rs.
 
 pub mod client_ip;
 pub mod csrf;
+pub mod nul_bytes;
 pub mod password_change;
 pub mod rate_limit;
 pub mod request_id;
