@@ -26,14 +26,14 @@ setup: setup-build setup-test
 
 ## Serve the portal at http://127.0.0.1:3000 on SQLite with the demo data.
 run: setup-build
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	GATEHOUSE_DEMO_DATA=1 $(GATEHOUSE_BIN)
 
 build: setup-build
 	cargo leptos build
 
 build-release: setup-build
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## Every test: unit, integration (SQLite; PostgreSQL with TEST_DATABASE_URL, required in CI), e2e.
 test: setup test-pg-check test-unit e2e

@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the layout (header with the signed-in user and Sign out).
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -53,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -71,7 +72,6 @@ pub fn App() -> impl IntoView {
     provide_context(SessionContext { version, user });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/gatehouse.css" />
         <Title formatter=|page: String| format!("{page} · Gatehouse") />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

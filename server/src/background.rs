@@ -41,17 +41,23 @@ fn spawn_session_cleanup(state: AppState, mut stopped: watch::Receiver<bool>) ->
                 _ = tick.tick() => {}
                 _ = stopped.changed() => break,
             }
-            let Ok(mut conn) = state.db.pool().acquire().await else { continue };
-            match sessions::delete_expired(&mut conn, state.now_ms(), 1_000).await {
+            let Ok(mut conn) = state.db.pool().acquire().await else {
+                crate::metrics::job_ran("session_cleanup", false);
+                continue;
+            };
+            let sessions = sessions::delete_expired(&mut conn, state.now_ms(), 1_000).await;
+            match &sessions {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "expired session clean-up failed"),
             }
-            match login_help::delete_expired_tokens(&mut conn, state.now_ms(), 1_000).await {
+            let links = login_help::delete_expired_tokens(&mut conn, state.now_ms(), 1_000).await;
+            match &links {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(deleted = n, "expired set-password links removed"),
                 Err(e) => tracing::warn!(error = %e, "expired link clean-up failed"),
             }
+            crate::metrics::job_ran("session_cleanup", sessions.is_ok() && links.is_ok());
         }
     })
 }

@@ -58,6 +58,9 @@ pub struct Config {
     /// `GATEHOUSE_API_RATE_LIMIT`: requests a minute each integration client may make to the
     /// JSON API (API-6; default 600, in bursts of as many).
     pub api_requests_per_minute: u32,
+    /// `GATEHOUSE_METRICS_ADDR`: where Prometheus metrics are served (`GET /metrics`), on a
+    /// listener of their own; unset → no metrics at all.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -122,6 +125,9 @@ impl Config {
                     .filter(|n| *n > 0)
                     .with_context(|| format!("GATEHOUSE_API_RATE_LIMIT must be a positive number, not {n:?}"))?,
             },
+            metrics_addr: var("GATEHOUSE_METRICS_ADDR")
+                .map(|a| a.parse().with_context(|| format!("GATEHOUSE_METRICS_ADDR {a:?} is not host:port")))
+                .transpose()?,
         })
     }
 
@@ -141,6 +147,7 @@ impl Config {
             run_jobs: false,
             hash_wait: std::time::Duration::from_secs(3),
             api_requests_per_minute: 600,
+            metrics_addr: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #![recursion_limit = "512"]
 pub mod api;
+pub mod assets;
 pub mod background;
 pub mod config;
 pub mod context;
@@ -10,6 +11,7 @@ pub mod forms;
 pub mod health;
 pub mod import_upload;
 pub mod jobs;
+pub mod metrics;
 pub mod middleware;
 pub mod session_store;
 pub mod startup;

@@ -39,7 +39,7 @@ impl DbSessionStore {
 
     /// The row expiry of `record` written now, under the settings as they are now.
     async fn expiry_ms(&self, conn: &mut AnyConnection, record: &Record) -> Result<i64> {
-        let settings = Settings::load(conn).await.map_err(backend)?;
+        let settings = Settings::cached(self.db.settings_cache(), conn).await.map_err(backend)?;
         let signed_in_at = record.data.get(SIGNED_IN_AT).and_then(|v| v.as_i64());
         Ok(sessions::row_expiry(self.clock.now_ms(), signed_in_at, SessionLimits::of(&settings)))
     }

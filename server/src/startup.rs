@@ -26,7 +26,9 @@ use app::backend::{AppConfig, AppState, Clock, Db, SystemClock};
 use crate::config::Config;
 use crate::context::leptos_context;
 use crate::forms::form_post;
-use crate::middleware::{client_ip, csrf, password_change, rate_limit, request_id, rpc_errors, security_headers};
+use crate::middleware::{
+    client_ip, csrf, nul_bytes, password_change, rate_limit, request_id, rpc_errors, security_headers,
+};
 use crate::session_store::DbSessionStore;
 use crate::{api, background, forms, health, import_upload};
 use app::api::admin::contacts::{CreateContact, RegisterContactUser, SaveContact, SendContactInvitation};
@@ -73,6 +75,8 @@ pub use crate::session_store::SESSION_COOKIE;
 
 pub struct Application {
     listener: TcpListener,
+    /// `GATEHOUSE_METRICS_ADDR`'s listener, when metrics are on.
+    metrics: Option<TcpListener>,
     router: Router,
     state: AppState,
     config: Config,
@@ -106,12 +110,33 @@ impl Application {
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("could not listen on {}", config.site_addr))?;
+        let metrics = match config.metrics_addr {
+            Some(address) => Some(crate::metrics::bind(address).await?),
+            None => None,
+        };
         let router = router(state.clone(), &config).await?;
-        Ok(Self { listener, router, state, config })
+        Ok(Self { listener, metrics, router, state, config })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The metrics listener's port, when metrics are on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port())
+    }
+
+    /// Serves `GET /metrics` on its own listener until the process ends.
+    fn spawn_metrics(&mut self) {
+        if let Some(listener) = self.metrics.take() {
+            let router = crate::metrics::router(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
     }
 
     pub fn state(&self) -> &AppState {
@@ -119,7 +144,8 @@ impl Application {
     }
 
     /// Serves until Ctrl-C / SIGTERM, with the background jobs unless `GATEHOUSE_JOBS=off`.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
+        self.spawn_metrics();
         let (stop, stopped) = watch::channel(false);
         let jobs =
             if self.config.run_jobs { background::spawn_all(&self.state, &self.config, stopped)? } else { Vec::new() };
@@ -136,7 +162,8 @@ impl Application {
     }
 
     /// Serves in the background (tests).
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+    pub fn spawn(mut self) -> tokio::task::JoinHandle<()> {
+        self.spawn_metrics();
         tokio::spawn(async move {
             let _ = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).await;
         })
@@ -169,6 +196,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
         .env(env)
+        .hash_files(crate::assets::hashed())
         .build()
 }
 
@@ -307,6 +335,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(Extension(csrf::AllowedOrigin(config.public_url.clone())))
         .layer(middleware::from_fn(client_ip::assign))
         .layer(middleware::from_fn(csrf::check))
+        .layer(middleware::from_fn(nul_bytes::refuse))
         .into_inner();
     let router = router
         .layer(middleware::from_fn(rpc_errors::error_status))
@@ -320,5 +349,12 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         Some(limits) => router.layer(middleware::from_fn(rate_limit::limit)).layer(Extension(limits)),
         None => router,
     };
-    Ok(router.layer(layers))
+    let router = router.layer(layers);
+    // Outermost, so a request's time includes every layer; only with metrics on.
+    Ok(if config.metrics_addr.is_some() {
+        crate::metrics::recorder();
+        router.layer(middleware::from_fn(crate::metrics::track))
+    } else {
+        router
+    })
 }

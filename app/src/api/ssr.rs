@@ -68,7 +68,8 @@ pub async fn session_user_id(session: &Session, state: &AppState) -> Option<Stri
     let last_seen: Option<i64> = session.get(LAST_SEEN).await.ok().flatten();
     let limits = {
         let mut conn = state.db.pool().acquire().await.ok()?;
-        SessionLimits::of(&crate::backend::settings::Settings::load(&mut conn).await.ok()?)
+        let settings = crate::backend::settings::Settings::cached(state.db.settings_cache(), &mut conn).await.ok()?;
+        SessionLimits::of(&settings)
     };
     let now = state.now_ms();
     match liveness(now, signed_in_at, last_seen, limits) {

@@ -8,6 +8,8 @@ use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+use super::settings::SettingsCache;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -38,6 +40,7 @@ fn scheme_of(url: &str) -> &str {
 pub struct Db {
     pool: AnyPool,
     kind: DbKind,
+    settings: SettingsCache,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -71,7 +74,7 @@ impl Db {
         if kind == DbKind::Sqlite && !in_memory {
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
-        Ok(Self { pool, kind })
+        Ok(Self { pool, kind, settings: SettingsCache::default() })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -87,6 +90,11 @@ impl Db {
 
     pub fn kind(&self) -> DbKind {
         self.kind
+    }
+
+    /// The shared copy of this database's settings (`Settings::cached`).
+    pub fn settings_cache(&self) -> &SettingsCache {
+        &self.settings
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock up front

@@ -1,6 +1,7 @@
 //! Password hashing (SEC-1): argon2id at OWASP parameters, off the async runtime, at most a
 //! few at a time, and the same work for unknown users as for known ones.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,6 +78,11 @@ pub struct PasswordHasher {
     concurrency: u32,
     max_wait: Duration,
     dummy: Arc<String>,
+    /// Requests waiting for a permit now (the metrics' queue depth).
+    waiting: Arc<AtomicUsize>,
+    /// Hashes and verifications started since start-up, real or against the dummy hash (LOG-1:
+    /// an unknown username costs what a known one does; the tests count them).
+    operations: Arc<AtomicU64>,
 }
 
 impl PasswordHasher {
@@ -95,6 +101,8 @@ impl PasswordHasher {
             concurrency: concurrency as u32,
             max_wait,
             dummy: Arc::new(dummy),
+            waiting: Arc::default(),
+            operations: Arc::default(),
         }
     }
 
@@ -104,7 +112,30 @@ impl PasswordHasher {
         self.permits.clone().acquire_many_owned(self.concurrency).await.expect("the semaphore is never closed")
     }
 
+    /// Requests waiting for a hashing permit.
+    pub fn queue_depth(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Hashes or verifications running now.
+    pub fn in_use(&self) -> usize {
+        self.concurrency as usize - self.permits.available_permits().min(self.concurrency as usize)
+    }
+
+    /// Hashes and verifications started since start-up (known and unknown usernames alike).
+    pub fn operations(&self) -> u64 {
+        self.operations.load(Ordering::Relaxed)
+    }
+
     async fn permit(&self) -> Result<SemaphorePermit<'_>, HashError> {
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let _waiting = Waiting(&self.waiting);
         match tokio::time::timeout(self.max_wait, self.permits.acquire()).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(HashError::Failed(closed.to_string())),
@@ -118,6 +149,7 @@ impl PasswordHasher {
 
     async fn hash_secret(&self, secret: String) -> Result<PasswordHash, HashError> {
         let _permit = self.permit().await?;
+        self.operations.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(move || hash_blocking(&secret))
             .await
             .map_err(|e| HashError::Failed(e.to_string()))?
@@ -133,6 +165,7 @@ impl PasswordHasher {
             None => ((*self.dummy).clone(), false),
         };
         let _permit = self.permit().await?;
+        self.operations.fetch_add(1, Ordering::Relaxed);
         let ok = tokio::task::spawn_blocking(move || verify_blocking(&candidate, &phc))
             .await
             .map_err(|e| HashError::Failed(e.to_string()))?;

@@ -1,4 +1,13 @@
 //! The merchant's settings (SPEC names), read from the `settings` table with typed defaults.
+//!
+//! A use case that writes reads them in its own transaction ([`Settings::load`]). The hot path
+//! (every signed-in request checks the session limits and the universal approver) reads a
+//! shared copy instead ([`Settings::cached`]): a write through this module drops every copy in
+//! the process at once, and another instance's write is seen within [`CACHE_TTL`].
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sqlx::AnyConnection;
 
@@ -102,6 +111,55 @@ impl Settings {
         }
         Ok(settings)
     }
+
+    /// The settings as of at most [`CACHE_TTL`] ago (or the last write in this process), read
+    /// on `conn` only when the copy is stale.
+    pub async fn cached(cache: &SettingsCache, conn: &mut AnyConnection) -> Result<Arc<Self>, StoreError> {
+        if let Some(fresh) = cache.fresh() {
+            return Ok(fresh);
+        }
+        // Read before loading: a write that lands meanwhile leaves this copy already stale.
+        let generation = GENERATION.load(Ordering::Acquire);
+        let loaded = Arc::new(Self::load(conn).await?);
+        cache.keep(generation, loaded.clone());
+        Ok(loaded)
+    }
+}
+
+/// How long another instance's change of a setting may go unseen here.
+pub const CACHE_TTL: Duration = Duration::from_secs(1);
+
+/// Bumped by every write in this process; a copy read under an older generation is stale.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Drops every cached copy in this process (after a write commits, and by the writes here).
+pub fn invalidate() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
+
+/// One shared copy of the settings (it travels with the database handle it was read from).
+#[derive(Debug, Clone, Default)]
+pub struct SettingsCache(Arc<Mutex<Option<Snapshot>>>);
+
+#[derive(Debug)]
+struct Snapshot {
+    generation: u64,
+    read_at: Instant,
+    settings: Arc<Settings>,
+}
+
+impl SettingsCache {
+    fn fresh(&self) -> Option<Arc<Settings>> {
+        let copy = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        copy.as_ref()
+            .filter(|c| c.generation == GENERATION.load(Ordering::Acquire) && c.read_at.elapsed() < CACHE_TTL)
+            .map(|c| c.settings.clone())
+    }
+
+    fn keep(&self, generation: u64, settings: Arc<Settings>) {
+        let mut copy = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *copy = Some(Snapshot { generation, read_at: Instant::now(), settings });
+    }
 }
 
 /// The stored `key = value` rows (the console shows them beside the defaults).
@@ -120,6 +178,7 @@ pub async fn set(conn: &mut AnyConnection, key: &str, value: &str, now_ms: i64) 
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
+    invalidate();
     Ok(())
 }
 
@@ -141,6 +200,7 @@ pub async fn claim_universal_approver(
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
+    invalidate();
     Ok(done.rows_affected() == 1)
 }
 

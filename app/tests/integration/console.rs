@@ -169,6 +169,11 @@ async fn settings_are_saved_typed_and_audited_and_read_by_the_next_request() {
         let state = migrated_state(&db.url, TestClock::at(T0)).await;
         let admin = console_admin(&state).await;
         let values = current(&state, &admin).await;
+        // The hot path's shared copy (issue 11) is read before the change…
+        let mut conn = state.db.pool().acquire().await.unwrap();
+        let cached = Settings::cached(state.db.settings_cache(), &mut conn).await.unwrap();
+        assert_eq!(cached.password_min_length, 12, "[{label}]");
+        drop(conn);
 
         // Unchanged form: nothing written.
         let same = settings_form(&[], &values).validate().unwrap();
@@ -182,6 +187,9 @@ async fn settings_are_saved_typed_and_audited_and_read_by_the_next_request() {
         let loaded = Settings::load(&mut conn).await.unwrap();
         assert_eq!(loaded.password_min_length, 14, "[{label}]");
         assert!(!loaded.primary_users_manage_users, "[{label}]");
+        // …and the next request's read of it sees the change at once, not after its lifetime.
+        let cached = Settings::cached(state.db.settings_cache(), &mut conn).await.unwrap();
+        assert_eq!((cached.password_min_length, cached.primary_users_manage_users), (14, false), "[{label}]");
         drop(conn);
         let audited = strings(
             &state,

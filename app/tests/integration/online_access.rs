@@ -338,3 +338,24 @@ async fn two_claims_of_one_person_at_once_give_one_login() {
         assert_eq!(logins, "1", "[{label}]");
     }
 }
+
+// covers: OAA-1, SEC-1
+/// Issue 11 (timing): an account number that exists with a wrong proof and one that exists
+/// nowhere run the same path — one argon2 hash each, before anything is read — and get the
+/// same answer. The bench measures the two medians; this asserts the work is the same.
+#[tokio::test]
+async fn a_known_and_an_unknown_account_number_cost_one_hash_each_and_get_the_same_answer() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let state = ready(&db.url).await;
+        let mut answers = Vec::new();
+        for (what, account) in [("known", "A-100001"), ("unknown", "A-999999")] {
+            let before = state.hasher.operations();
+            let form = dana(&format!("probe.{what}"), &[("account_number", account), ("postal_code", "10001")]);
+            answers.push(refusal(register_as(&state, INDIVIDUAL, &form).await));
+            assert_eq!(state.hasher.operations() - before, 1, "[{label}] the {what} account number costs one hash");
+        }
+        assert_eq!(answers[0], answers[1], "[{label}] the same answer for both");
+    })
+    .await;
+}

@@ -17,7 +17,9 @@ pub fn spawn(state: AppState, mut stopped: watch::Receiver<bool>) -> JoinHandle<
                 _ = tick.tick() => {}
                 _ = stopped.changed() => break,
             }
-            match reroute_timed_out(&state).await {
+            let outcome = reroute_timed_out(&state).await;
+            crate::metrics::job_ran("approval_timeouts", outcome.is_ok());
+            match outcome {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(moved = n, "timed-out approval steps rerouted"),
                 Err(e) => tracing::warn!(error = %e, "approval timeout job failed"),

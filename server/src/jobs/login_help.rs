@@ -17,7 +17,9 @@ pub fn spawn(state: AppState, mut stopped: watch::Receiver<bool>) -> JoinHandle<
                 _ = tick.tick() => {}
                 _ = stopped.changed() => break,
             }
-            match send_login_help(&state).await {
+            let outcome = send_login_help(&state).await;
+            crate::metrics::job_ran("login_help", outcome.is_ok());
+            match outcome {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(mails = n, "login help e-mails queued"),
                 Err(e) => tracing::warn!(error = %e, "login help job failed"),

@@ -210,7 +210,9 @@ impl Dispatcher {
         tokio::spawn(async move {
             tracing::info!(transport = %self.transport.describe(), "mail dispatcher started");
             while !*shutdown.borrow() {
-                let full_batch = match self.run_batch().await {
+                let batch = self.run_batch().await;
+                crate::metrics::job_ran("outbox", batch.is_ok());
+                let full_batch = match batch {
                     Ok(batch) => batch.claimed as i64 >= BATCH_SIZE,
                     Err(err) => {
                         tracing::warn!(error = %format!("{err:#}"), "mail dispatcher batch failed");

@@ -18,7 +18,9 @@ pub fn spawn(state: AppState, mut stopped: watch::Receiver<bool>) -> JoinHandle<
                 _ = tick.tick() => {}
                 _ = stopped.changed() => break,
             }
-            match apply_due_disables(&state).await {
+            let outcome = apply_due_disables(&state).await;
+            crate::metrics::job_ran("user_disables", outcome.is_ok());
+            match outcome {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(disabled = n, "scheduled disables applied"),
                 Err(e) => tracing::warn!(error = %e, "scheduled disable job failed"),

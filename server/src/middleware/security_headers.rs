@@ -52,6 +52,16 @@ fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.ico"
 }
 
+/// A content-hashed file never changes under its name: a year, immutable. Any other file is
+/// checked again on each use (`Last-Modified` makes that a 304).
+pub fn static_cache_control(path: &str) -> &'static str {
+    if crate::assets::is_content_hashed(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
 fn carries_session_cookie(headers: &HeaderMap) -> bool {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).any(|pair| {
         pair.split_once('=').is_some_and(|(name, value)| name.trim() == SESSION_COOKIE && !value.trim().is_empty())
@@ -98,6 +108,8 @@ pub async fn apply(State(policy): State<HeaderPolicy>, mut request: Request, nex
     }
     if must_not_be_stored(&method, &path, session_cookie, sets_cookie) {
         set("cache-control", "no-store".into());
+    } else if is_static_asset(&path) {
+        set("cache-control", static_cache_control(&path).into());
     }
     response
 }

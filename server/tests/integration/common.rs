@@ -23,6 +23,8 @@ pub use app::testing::{count_rows, individual_fields, GOOD_PASSWORD};
 pub struct TestApp {
     pub label: &'static str,
     pub port: u16,
+    /// The metrics listener's port, when the test turned metrics on.
+    pub metrics_port: Option<u16>,
     pub state: AppState,
     pub clock: TestClock,
     /// Cookie jar on, redirects off: tests look at each 303 and its `Location`.
@@ -77,11 +79,23 @@ pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(&mut Config)) -> Tes
         .await
         .unwrap_or_else(|e| panic!("[{}] the application did not build: {e:#}", db.label));
     let port = application.port();
+    let metrics_port = application.metrics_port();
     let state = application.state().clone();
     let server = application.spawn();
     let (client, jar) = browser();
-    let app =
-        TestApp { label: db.label, port, state, clock, client, jar, server, _mail_dir: mail_dir, _db: db, _gate: gate };
+    let app = TestApp {
+        label: db.label,
+        port,
+        metrics_port,
+        state,
+        clock,
+        client,
+        jar,
+        server,
+        _mail_dir: mail_dir,
+        _db: db,
+        _gate: gate,
+    };
     app.wait_until_ready().await;
     app
 }

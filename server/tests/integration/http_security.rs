@@ -195,6 +195,8 @@ async fn https_deployments_send_strict_transport_security() {
     .await;
 }
 
+const HASHED_JS: &str = "gatehouse.2Wq6Tf_0b-Kd3mZ9xYv1Aa.js";
+
 fn no_store(response: &reqwest::Response) -> bool {
     header_value(response, "cache-control").is_some_and(|v| v.contains("no-store"))
 }
@@ -205,6 +207,9 @@ async fn signed_in_pages_server_functions_and_form_posts_are_never_stored() {
     let site = tempfile::tempdir().expect("site root");
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
     std::fs::write(site.path().join("pkg/gatehouse.css"), "main { margin: 0 }").unwrap();
+    // A content-hashed file as the release build names it, with its precompressed brotli copy.
+    std::fs::write(site.path().join(format!("pkg/{HASHED_JS}")), "console.log(1)").unwrap();
+    std::fs::write(site.path().join(format!("pkg/{HASHED_JS}.br")), b"brotli bytes").unwrap();
     let site_root = site.path().to_str().unwrap().to_owned();
     for db in test_databases().await {
         let root = site_root.clone();
@@ -231,5 +236,31 @@ async fn signed_in_pages_server_functions_and_form_posts_are_never_stored() {
         let response = app.get("/pkg/gatehouse.css").await;
         assert_eq!(response.status(), StatusCode::OK, "[{label}] the static asset is served");
         assert!(!no_store(&response), "[{label}] static assets keep caching");
+        assert_eq!(
+            header_value(&response, "cache-control").as_deref(),
+            Some("no-cache"),
+            "[{label}] unhashed: revalidated"
+        );
+
+        // Issue 11: a hashed file is kept for a year, and a browser that takes brotli gets the
+        // precompressed copy.
+        let response = app
+            .client
+            .get(app.url(&format!("/pkg/{HASHED_JS}")))
+            .header(header::ACCEPT_ENCODING, "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "[{label}]");
+        assert_eq!(
+            header_value(&response, "cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "[{label}]"
+        );
+        assert_eq!(
+            header_value(&response, "content-encoding").as_deref(),
+            Some("br"),
+            "[{label}] the precompressed copy"
+        );
     }
 }

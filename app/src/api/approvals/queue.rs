@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{PendingPage, RequestDetail, Scope};
 use crate::api::error::AppError;
 
-pub const PER_PAGE: i64 = 25;
+pub const PER_PAGE: i64 = 50;
 
 #[server(prefix = "/rpc", endpoint = "approvals/queue")]
 pub async fn pending_approvals(scope: Scope, page: i64) -> Result<PendingPage, AppError> {

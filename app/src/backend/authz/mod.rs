@@ -45,7 +45,7 @@ impl Caller {
             Access::Usable => {}
             Access::AwaitingApproval | Access::NotActive | Access::Gone => return Ok(None),
         }
-        let settings = Settings::load(&mut conn).await?;
+        let settings = Settings::cached(state.db.settings_cache(), &mut conn).await?;
         let scope = Scope::resolve(&mut conn, &account, &settings, choice).await?;
         let permissions = scope.permissions(roles::permission_set(&mut conn, user_id, state.now_ms()).await?);
         let is_universal = is_universal(&settings, &account);

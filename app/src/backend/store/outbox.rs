@@ -53,6 +53,22 @@ pub struct OutboxEntry {
     pub sent_at: Option<i64>,
 }
 
+/// What waits to be sent (the metrics' backlog gauges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    pub queued: i64,
+    pub oldest_created_at: Option<i64>,
+}
+
+/// How many messages are queued, and since when the oldest (walks `outbox_due`'s queued part).
+pub async fn backlog(conn: &mut AnyConnection) -> Result<Backlog, StoreError> {
+    let (queued, oldest_created_at): (i64, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'queued'")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(Backlog { queued, oldest_created_at })
+}
+
 const ROW_COLUMNS: &str = "id, recipient, subject, text_body, html_body, template, status, attempts, \
      next_attempt_at, lease_until, last_error, created_at, sent_at";
 const ENTRY_COLUMNS: &str =

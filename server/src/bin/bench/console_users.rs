@@ -115,6 +115,7 @@ pub async fn run(
             run.percentile(0.99),
             run.failed
         );
+        super::page_verdict(&format!("console user search, {what}, {total} users"), &run);
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! CON-2: the merchant's settings. Every change is audited (CON-5) and read by the next request
-//! (`Settings::load` reads the table every time).
+//! (the shared copy of `Settings::cached` is dropped when the change commits).
 
 use std::collections::BTreeMap;
 
@@ -62,6 +62,8 @@ pub async fn save(
         changed += 1;
     }
     tx.commit().await?;
+    // A copy read between the write and the commit holds the old values.
+    settings::invalidate();
     Ok(changed)
 }
 
