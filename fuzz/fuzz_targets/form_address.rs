@@ -1,4 +1,5 @@
-//! REG-6, PRO-2, PRO-5: an address and its usages: `AddressForm` from any form post, then its `validate()`.
+//! REG-6, PRO-2, PRO-5: an address and its usages.
+//! `AddressForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::AddressForm;

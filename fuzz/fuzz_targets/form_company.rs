@@ -1,4 +1,5 @@
-//! REG-6, REG-10: the company part of a registration: `CompanyForm` from any form post, then its `validate()`.
+//! REG-6, REG-10: the company part of a registration.
+//! `CompanyForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::CompanyForm;

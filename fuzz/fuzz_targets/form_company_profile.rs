@@ -1,4 +1,5 @@
-//! PRO-5: the company profile: `CompanyProfileForm` from any form post, then its `validate()`.
+//! PRO-5: the company profile.
+//! `CompanyProfileForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::CompanyProfileForm;

@@ -1,4 +1,5 @@
-//! ADM-2: the Create contact form: `ContactForm` from any form post, then its `validate()`.
+//! ADM-2: the Create contact form.
+//! `ContactForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::admin_contact::ContactForm;

@@ -1,4 +1,5 @@
-//! ADM-3, ADM-8: a contact's details and login: `ContactDetailsForm` from any form post, then its `validate()`.
+//! ADM-3, ADM-8: a contact's details and login.
+//! `ContactDetailsForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::admin_contact::ContactDetailsForm;

@@ -1,4 +1,5 @@
-//! APR-5, APR-6: the Approve and Reject forms: `DecisionForm` from any form post, then its `validate()`.
+//! APR-5, APR-6: the Approve and Reject forms.
+//! `DecisionForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::DecisionForm;

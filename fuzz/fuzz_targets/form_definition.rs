@@ -1,4 +1,5 @@
-//! APR-1: a new approval definition: `DefinitionForm` from any form post, then its `validate()`.
+//! APR-1: a new approval definition.
+//! `DefinitionForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::approval_setup::DefinitionForm;

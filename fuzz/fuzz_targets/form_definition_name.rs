@@ -1,4 +1,5 @@
-//! APR-1: an approval definition's name: `DefinitionNameForm` from any form post, then its `validate()`.
+//! APR-1: an approval definition's name.
+//! `DefinitionNameForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::approval_setup::DefinitionNameForm;

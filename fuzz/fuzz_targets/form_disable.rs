@@ -1,4 +1,5 @@
-//! CON-3: disable a user: `DisableForm` from any form post, then its `validate()`.
+//! CON-3: disable a user.
+//! `DisableForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::console_user::DisableForm;

@@ -1,4 +1,5 @@
-//! APR-10: an enrollment: `EnrollmentForm` from any form post, then its `validate()`.
+//! APR-10: an enrollment.
+//! `EnrollmentForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::catalog::EnrollmentForm;

@@ -1,4 +1,5 @@
-//! LOG-4: the forgot-login form: `ForgotLoginForm` from any form post, then its `validate()`.
+//! LOG-4: the forgot-login form.
+//! `ForgotLoginForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::ForgotLoginForm;

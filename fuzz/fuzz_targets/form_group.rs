@@ -1,4 +1,5 @@
-//! APR-3: an approval group: `GroupForm` from any form post, then its `validate()`.
+//! APR-3: an approval group.
+//! `GroupForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::approval_setup::GroupForm;

@@ -1,4 +1,5 @@
-//! REG-5: the individual registration form: `IndividualForm` from any form post, then its `validate()`.
+//! REG-5: the individual registration form.
+//! `IndividualForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::IndividualForm;

@@ -1,4 +1,5 @@
-//! CON-4, API-2: an integration user: `IntegrationForm` from any form post, then its `validate()`.
+//! CON-4, API-2: an integration user.
+//! `IntegrationForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::integration::IntegrationForm;

@@ -1,4 +1,5 @@
-//! CON-3: enable, delete, remove a role: `JustificationForm` from any form post, then its `validate()`.
+//! CON-3: enable, delete, remove a role.
+//! `JustificationForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::console_user::JustificationForm;

@@ -1,4 +1,5 @@
-//! ADM-3: Register this contact as a user: `LoginForm` from any form post, then its `validate()`.
+//! ADM-3: Register this contact as a user.
+//! `LoginForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::admin_contact::{LoginForm, LoginRules};

@@ -1,4 +1,5 @@
-//! CON-2: a merchant role: `MerchantRoleForm` from any form post, then its `validate()`.
+//! CON-2: a merchant role.
+//! `MerchantRoleForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::catalog::{essential_permissions, MerchantRoleForm};

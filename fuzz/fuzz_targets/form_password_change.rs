@@ -1,4 +1,5 @@
-//! LOG-3, PRO-1: change one's password: `PasswordChangeForm` from any form post, then its `validate()`.
+//! LOG-3, PRO-1: change one's password.
+//! `PasswordChangeForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::PasswordChangeForm;

@@ -1,4 +1,5 @@
-//! LOG-6: set a password from an e-mailed link: `PasswordResetForm` from any form post, then its `validate()`.
+//! LOG-6: set a password from an e-mailed link.
+//! `PasswordResetForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::PasswordResetForm;

@@ -1,4 +1,5 @@
-//! PRO-2: the phone book: `PhoneForm` from any form post, then its `validate()`.
+//! PRO-2: the phone book.
+//! `PhoneForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::PhoneForm;

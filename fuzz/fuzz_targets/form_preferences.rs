@@ -1,4 +1,5 @@
-//! PRO-4: marketing opt-in and notification language: `PreferencesForm` from any form post, then its `validate()`.
+//! PRO-4: marketing opt-in and notification language.
+//! `PreferencesForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::PreferencesForm;

@@ -1,4 +1,5 @@
-//! PRO-1: personal information: `ProfileForm` from any form post, then its `validate()`.
+//! PRO-1: personal information.
+//! `ProfileForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::ProfileForm;

@@ -1,4 +1,5 @@
-//! REG-5, REG-6, REG-7, OAA-1, OAA-2, PAR-2: the registration form of every user type: `RegistrationForm` from any form post, then its `validate()`.
+//! REG-5, REG-6, REG-7, OAA-1, OAA-2, PAR-2: the registration form of every user type.
+//! `RegistrationForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::{RegistrationForm, RegistrationRules};

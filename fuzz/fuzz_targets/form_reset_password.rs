@@ -1,4 +1,5 @@
-//! CON-3: an operator resets a user's password: `ResetPasswordForm` from any form post, then its `validate()`.
+//! CON-3: an operator resets a user's password.
+//! `ResetPasswordForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::console_user::ResetPasswordForm;

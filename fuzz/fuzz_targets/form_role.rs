@@ -1,4 +1,5 @@
-//! ADM-7: a company's custom role: `RoleForm` from any form post, then its `validate()`.
+//! ADM-7: a company's custom role.
+//! `RoleForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::RoleForm;

@@ -1,4 +1,5 @@
-//! CON-3: grant a role: `RoleGrantForm` from any form post, then its `validate()`.
+//! CON-3: grant a role.
+//! `RoleGrantForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::console_user::RoleGrantForm;

@@ -1,4 +1,5 @@
-//! LOG-1: the sign-in form: `SignInForm` from any form post, then its `validate()`.
+//! LOG-1: the sign-in form.
+//! `SignInForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::{SignInForm, SignInRefusal};

@@ -1,4 +1,5 @@
-//! ADM-5: a specialty site: `SiteForm` from any form post, then its `validate()`.
+//! ADM-5: a specialty site.
+//! `SiteForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::catalog::SiteForm;

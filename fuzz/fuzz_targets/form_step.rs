@@ -1,4 +1,5 @@
-//! APR-2: a step of an approval definition: `StepForm` from any form post, then its `validate()`.
+//! APR-2: a step of an approval definition.
+//! `StepForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::approval_setup::StepForm;

@@ -1,4 +1,5 @@
-//! CON-1: a user type: `UserTypeForm` from any form post, then its `validate()`.
+//! CON-1: a user type.
+//! `UserTypeForm` from any form post, then its `validate()`.
 #![no_main]
 
 use app::domain::UserTypeForm;

@@ -15,7 +15,7 @@ pub const HEADER: usize = 5;
 ///
 /// | byte | meaning |
 /// | --- | --- |
-/// | 0 | bit 0: the form is built from field/value pairs (else the rest is a form post body); bit 1: `hard_to_guess`; bits 2 and 3: `flags` |
+/// | 0 | bit 0: field/value pairs follow (else a form post body); bit 1: `hard_to_guess`; bits 2, 3: `flags` |
 /// | 1 | `password_min_length` |
 /// | 2, 3 | one bit per [`Permission`], in declaration order |
 /// | 4 | the user type kind whose flow a registration form follows |
