@@ -50,8 +50,8 @@ e2e: build-release
 
 ## Throughput figures (not part of `make test`).
 bench: setup-build
-	@bash scripts/bench.sh
 	@bash scripts/fuzz.sh
+	@bash scripts/bench.sh
 
 ## Hostile input: every domain parser and form fuzzed, 10 million executions (FUZZ_TOTAL_RUNS).
 .PHONY: fuzz
