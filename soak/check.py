@@ -67,6 +67,7 @@ def main():
     p.add_argument("--resends-ok", action="store_true")
     p.add_argument("--fivexx-window", default="")
     p.add_argument("--log", action="append", default=[])
+    p.add_argument("--strict", action="store_true", help="every answer must be the one the journey expects")
     a = p.parse_args()
 
     rows = []
@@ -99,6 +100,11 @@ def main():
         first = f" (first: {fivexx[0][1]} {fivexx[0][2]} ref {fivexx[0][3]} {fivexx[0][4][:160]})" if fivexx else ""
         result(not fivexx and summary.get("server_errors", 0) == 0, "no 5xx responses",
                f"{len(fivexx)} recorded, goose counted {summary.get('server_errors', '?')}{first}")
+    if a.strict:
+        errors = os.path.join(a.out, "errors.log")
+        first = open(errors).readline().strip()[:200] if os.path.exists(errors) else ""
+        result(summary.get("failures", 1) == 0, "every answer as the journey expects",
+               f"{summary.get('failures', '?')} unexpected answers or connection errors" + (f" (first: {first})" if first else ""))
     statuses = summary.get("statuses", {})
     result(True, "response statuses (goose)", ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())) or "none")
     skipped = read_tsv(os.path.join(a.out, "skipped.tsv"))
@@ -124,10 +130,10 @@ def main():
             break
         time.sleep(2)
     outbox = query(a.db, "SELECT id, recipient, template, status, attempts FROM outbox")
-    retried = sum(1 for r in outbox if int(r[4]) > 1)
+    retried = sum(1 for r in outbox if int(r[4]) > 0)
     result(not pending, "outbox sent",
            f"{len(outbox)} messages, " + (", ".join(f"{n} {s}" for s, n in pending) if pending else "all sent")
-           + f"; {retried} needed more than one attempt")
+           + f"; {retried} needed a retry")
 
     # Every message of the outbox reached the sink exactly once (by its Message-ID), and the sink
     # got nothing else.

@@ -96,6 +96,25 @@ struct Page {
     body: String,
 }
 
+/// A page's text: tags dropped, whitespace collapsed (for the 5xx record).
+fn text_of(html: &str) -> String {
+    let body = html.find("<main").map(|i| &html[i..]).unwrap_or(html);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 async fn send(user: &mut GooseUser, name: &str, request: GooseRequest<'_>) -> Result<Page, Box<TransactionError>> {
     let goose = user.request(request).await?;
     let response = goose.response.map_err(|e| failed(name, e))?;
@@ -105,8 +124,10 @@ async fn send(user: &mut GooseUser, name: &str, request: GooseRequest<'_>) -> Re
         response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let body = response.text().await.map_err(|e| failed(name, e))?;
     if status >= 500 {
-        let excerpt: String = body.chars().filter(|c| *c != '\n' && *c != '\t').take(300).collect();
-        record("fivexx.tsv", &[name, &status.to_string(), &reference, &excerpt]);
+        // A clear error names the request's reference code (the log has the detail).
+        let clear = if reference != "-" && body.contains(&reference) { "clear" } else { "unclear" };
+        let excerpt: String = text_of(&body).chars().take(300).collect();
+        record("fivexx.tsv", &[name, &status.to_string(), &reference, &excerpt, clear]);
     }
     Ok(Page { status, location, body })
 }
@@ -334,7 +355,7 @@ fn write_summary(metrics: &GooseMetrics) {
         "requests": requests,
         "failures": failures,
         "server_errors": server_errors,
-        "statuses": statuses.iter().map(|(s, c)| (s.to_string(), *c)).collect::<serde_json::Map<_, _>>(),
+        "statuses": statuses.iter().map(|(s, c)| (s.to_string(), serde_json::json!(c))).collect::<serde_json::Map<_, _>>(),
         "duration_s": metrics.duration,
         "users": metrics.maximum_users,
     });
