@@ -149,8 +149,12 @@ async fn post(
     expect: u16,
 ) -> Result<Page, Box<TransactionError>> {
     let builder = user.get_request_builder(&GooseMethod::Post, path)?.form(form);
-    let request =
-        GooseRequest::builder().name(name).method(GooseMethod::Post).set_request_builder(builder).expect_status_code(expect).build();
+    let request = GooseRequest::builder()
+        .name(name)
+        .method(GooseMethod::Post)
+        .set_request_builder(builder)
+        .expect_status_code(expect)
+        .build();
     let page = send(user, name, request).await?;
     if page.status != expect {
         return Err(failed(name, format!("{path} answered {} (Location {:?})", page.status, page.location)));
