@@ -9,6 +9,7 @@
 #   SOAK_SMTP_DOWN_SECONDS (300)  how long the SMTP sink is down in smtp-down
 #   SOAK_PG_DOWN_SECONDS (5)      how long PostgreSQL stays stopped in pg-restart
 #   SOAK_USERS (50)  SOAK_PORT (3500)  SOAK_PHASES ("sqlite postgres kill9 smtp-down pg-restart disk-full multi")
+#   SOAK_BUILD (1)  0 reruns with the binaries built before
 #   SOAK_PG_URL (postgres://postgres@127.0.0.1:5432)  the server for the PostgreSQL phases; each
 #                 phase creates and drops a database of its own there
 set -euo pipefail
@@ -44,9 +45,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-log "building the release server and the load generator"
-cargo build --release --target-dir "$TARGET_DIR/bench" -p server --features bench --bin gatehouse
-cargo build --release --manifest-path soak/Cargo.toml --target-dir "$TARGET_DIR/soak"
+if [ "${SOAK_BUILD:-1}" = 0 ]; then
+  log "SOAK_BUILD=0: using the binaries built before"
+else
+  log "building the release server and the load generator"
+  cargo build --release --target-dir "$TARGET_DIR/bench" -p server --features bench --bin gatehouse
+  cargo build --release --manifest-path soak/Cargo.toml --target-dir "$TARGET_DIR/soak"
+fi
 SERVER="$TARGET_DIR/bench/release/gatehouse"
 LOAD="$TARGET_DIR/soak/release/gatehouse-soak"
 
