@@ -11,7 +11,7 @@ TARGET_DIR := $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),target)
 export GATEHOUSE_BIN := $(abspath $(TARGET_DIR))/release/gatehouse
 export LEPTOS_SITE_ROOT := $(abspath target/site)
 
-.PHONY: setup setup-build setup-test run build build-release test test-unit test-pg-check e2e bench lint fmt clean
+.PHONY: setup setup-build setup-test run build build-release test test-unit test-pg-check e2e bench soak lint fmt clean
 
 ## Build tools (rust wasm target, cargo-leptos, wasm-bindgen, wasm-opt).
 setup-build:
@@ -57,6 +57,11 @@ bench: setup-build
 .PHONY: fuzz
 fuzz:
 	@bash scripts/fuzz.sh
+
+## Load and faults (issue 11): 50 users on SQLite and PostgreSQL, kill -9, SMTP down, PostgreSQL
+## restart, disk full, two instances behind nginx; a PASS/FAIL table (not part of `make test`).
+soak:
+	@bash scripts/soak.sh
 
 lint:
 	cargo fmt --all --check

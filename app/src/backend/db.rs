@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 
 use super::settings::SettingsCache;
 
@@ -61,6 +61,27 @@ impl Db {
             (DbKind::Sqlite, false) => options.max_connections(8),
             (DbKind::Postgres, _) => options.max_connections(16),
         };
+        // A connection must come out of the pool outside any transaction. When SQLite ends a
+        // transaction on its own (SQLITE_FULL or SQLITE_IOERR on COMMIT: "the transaction may be
+        // rolled back automatically"), sqlx still counts it open and the ROLLBACK it queues when
+        // the `Transaction` is dropped fails, so the count never returns to zero: every later
+        // `begin` on that connection fails ("non-zero transaction depth"), long after the disk
+        // has room again (issue 11's soak, disk full). Such a connection is closed, not reused.
+        options = options.before_acquire(|conn, _meta| {
+            Box::pin(async move {
+                if !conn.is_in_transaction() {
+                    return Ok(true);
+                }
+                // A rollback queued by a dropped `Transaction` may still be on its way; a
+                // round trip lets it finish before the connection is judged.
+                conn.ping().await?;
+                if conn.is_in_transaction() {
+                    tracing::warn!("a pooled connection was left inside a transaction; closing it");
+                    return Ok(false);
+                }
+                Ok(true)
+            })
+        });
         if kind == DbKind::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -154,6 +175,27 @@ mod tests {
         assert!(!mem);
         assert!(url.ends_with("?mode=rwc"));
         assert!(dir.exists());
+    }
+
+    // covers: OPS-4 (readiness and recovery: writes work again once the disk has room)
+    #[tokio::test]
+    async fn a_connection_whose_transaction_ended_behind_sqlx_is_not_handed_out_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+        sqlx::query("CREATE TABLE t (n INTEGER)").execute(db.pool()).await.unwrap();
+        // As after SQLITE_FULL on COMMIT: SQLite has ended the transaction, sqlx counts it open,
+        // and the ROLLBACK queued when the `Transaction` is dropped fails.
+        {
+            let mut tx = db.begin().await.unwrap();
+            sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        }
+        for n in 0..5 {
+            let mut tx = db.begin().await.expect("a transaction on a usable connection");
+            sqlx::query("INSERT INTO t (n) VALUES ($1)").bind(n).execute(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM t").fetch_one(db.pool()).await.unwrap();
+        assert_eq!(count, 5);
     }
 
     #[test]
