@@ -90,6 +90,17 @@ pub fn generate_csv(rows: usize) -> String {
     csv
 }
 
+/// The use cases' state in this process, on `db` (one hashing permit: the import hashes nothing).
+pub fn in_process(db: Db) -> AppState {
+    AppState {
+        db,
+        clock: Arc::new(SystemClock),
+        hasher: PasswordHasher::with_max_wait(1, Duration::from_secs(5)),
+        config: Arc::new(AppConfig { public_url: "http://127.0.0.1:3000".into(), ip_rate_limit: false }),
+        directory: Arc::new(NoDirectory),
+    }
+}
+
 /// Peak resident memory of this process so far (Linux `VmHWM`), in MiB.
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -123,13 +134,7 @@ pub async fn run(database_url: &str, rows: usize) -> anyhow::Result<()> {
 async fn run_on(database_url: &str, rows: usize) -> anyhow::Result<()> {
     let db = Db::connect(database_url).await?;
     db.migrate().await?;
-    let state = AppState {
-        db,
-        clock: Arc::new(SystemClock),
-        hasher: PasswordHasher::with_max_wait(1, Duration::from_secs(5)),
-        config: Arc::new(AppConfig { public_url: "http://127.0.0.1:3000".into(), ip_rate_limit: false }),
-        directory: Arc::new(NoDirectory),
-    };
+    let state = in_process(db);
     bootstrap::ensure_merchant_admin(&state, Some("bench-Copper-Lantern-Meadow-4821")).await?;
     // The admin's first password was changed (LOG-3), as before any real use of the console.
     let (admin_id,): (String,) =

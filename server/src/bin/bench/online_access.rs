@@ -3,16 +3,14 @@
 //! names an account number of its own, so the per-account-number counter (SEC-4) never delays
 //! one and every attempt runs its whole path (count, hash, lookups).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::backend::authz::caller;
-use app::backend::password::PasswordHasher;
 use app::backend::services::console::customer_import::commit;
-use app::backend::state::NoDirectory;
-use app::backend::{AppConfig, AppState, Db, SystemClock};
+use app::backend::Db;
 
-use super::{import::generate_csv, median, FORGOT_SAMPLES, WARM_UP};
+use super::import::{generate_csv, in_process};
+use super::{median, FORGOT_SAMPLES, WARM_UP};
 
 /// Person accounts of the generated file are the odd-numbered ones: `A-B0000001`, `…3`, ….
 fn known_account(i: usize) -> String {
@@ -30,13 +28,7 @@ async fn prepare(database_url: &str, samples: usize) -> anyhow::Result<()> {
     let (admin_id,): (String,) =
         sqlx::query_as("SELECT id FROM users WHERE username = 'admin'").fetch_one(db.pool()).await?;
     sqlx::query("UPDATE users SET must_change_password = 0 WHERE id = $1").bind(&admin_id).execute(db.pool()).await?;
-    let state = AppState {
-        db,
-        clock: Arc::new(SystemClock),
-        hasher: PasswordHasher::with_max_wait(1, Duration::from_secs(5)),
-        config: Arc::new(AppConfig { public_url: "http://127.0.0.1:3000".into(), ip_rate_limit: false }),
-        directory: Arc::new(NoDirectory),
-    };
+    let state = in_process(db);
     let admin = caller(&state, &admin_id).await?.merchant_admin()?;
     // Accounts are 30 % of the rows and half of them a person's.
     let rows = (samples * 20 / 3).max(100);
