@@ -45,7 +45,11 @@ use crate::ui::pages::{
 };
 use crate::ui::session::SessionContext;
 
+/// The page around every route. Its script tags are added by what needs them
+/// (`ui::page_scripts`): a page with nothing to enhance is served without the wasm.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ui::page_scripts::provide_page_scripts();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -54,7 +58,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
                 <HashedStylesheet id="leptos" options=options.clone() />
-                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod app;
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod backend;
 pub mod domain;
 /// Test support (feature `testing`): databases, fixtures and the adapters as tests drive them.

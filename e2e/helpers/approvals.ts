@@ -23,6 +23,8 @@ import { trackFormTakeover } from './test';
 export async function waitHydrated(page: Page): Promise<void> {
   await page.waitForLoadState('load');
   if (isJavaScriptDisabled(page)) return;
+  // A page with nothing to enhance is served without the app's script (ui/page_scripts.rs).
+  if (!(await loadsTheApp(page))) return;
   // A panic while hydrating (an uncaught error) means the marker never comes: say so at once.
   let settled = false;
   const crashed = page.waitForEvent('pageerror', { timeout: 0 }).then(
@@ -53,6 +55,11 @@ export async function waitHydrated(page: Page): Promise<void> {
   } finally {
     settled = true;
   }
+}
+
+/** Whether the page asks for the app's script (the loader's module preload in <head>). */
+export async function loadsTheApp(page: Page): Promise<boolean> {
+  return (await page.locator('head link[rel="modulepreload"]').count()) > 0;
 }
 
 export async function open(page: Page, url: string): Promise<void> {

@@ -3,7 +3,7 @@
 // are active; the partner and online-access types are inactive (REG-4).
 import { expect, test, type Page } from '../helpers/test';
 import { expectAccessible } from '../helpers/a11y';
-import { gotoReady } from '../helpers/app';
+import { gotoReady, waitUntilReady } from '../helpers/app';
 
 const GROUP_ORDER = ['Individual', 'Company', 'Partner', 'Others'];
 
@@ -75,6 +75,24 @@ test.describe('registration listing (JavaScript on)', () => {
     await expect(page).toHaveURL(/\/register\/individual$/);
     await expect(page.getByRole('heading', { level: 1, name: ACTIVE.individual })).toBeVisible();
     await expectAccessible(page);
+  });
+
+  // covers: REG-15 (issue 11: a page with nothing to enhance is served without the app's script)
+  test('the list is plain HTML and fetches no script; the form it leads to loads the app', async ({ page }) => {
+    const fetched: string[] = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await gotoReady(page, '/register');
+    await expectFullList(page);
+    expect(fetched.filter((path) => /\.(js|wasm)$/.test(path)), 'scripts fetched by /register').toEqual([]);
+    await expect(page.locator('script[type="module"], link[rel="modulepreload"]')).toHaveCount(0);
+
+    await page.getByRole('link', { name: ACTIVE.individual }).click();
+    await expect(page).toHaveURL(/\/register\/individual$/);
+    await waitUntilReady(page);
+    expect(fetched.some((path) => path.endsWith('.wasm')), 'the form page fetched the wasm').toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __gatehouse_hydrated?: boolean }).__gatehouse_hydrated))
+      .toBe(true);
   });
 
   test('group_ut lists only the named types (colon- or comma-separated)', async ({ page }) => {

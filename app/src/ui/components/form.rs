@@ -18,6 +18,7 @@ pub struct FormState {
 impl FormState {
     /// Starts from a failed plain-HTML post, if this render is answering one.
     pub fn new() -> Self {
+        crate::ui::page_scripts::want_page_script();
         let submission = use_context::<FormSubmission>().unwrap_or_default();
         Self {
             errors: RwSignal::new(submission.errors.clone()),
@@ -30,6 +31,7 @@ impl FormState {
     /// A form of a page with several forms that is not the one a failed plain post answers: it
     /// starts empty, so another form's values and errors never show in it.
     pub fn unposted() -> Self {
+        crate::ui::page_scripts::want_page_script();
         Self {
             errors: RwSignal::new(Vec::new()),
             form_error: RwSignal::new(None),

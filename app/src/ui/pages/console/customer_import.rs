@@ -48,6 +48,8 @@ pub fn CustomerImportPage() -> impl IntoView {
 
 #[component]
 fn UploadForm(columns: Vec<String>) -> impl IntoView {
+    // The upload's progress line is the browser half's.
+    crate::ui::page_scripts::want_page_script();
     let uploading = RwSignal::new(false);
     view! {
         <form
