@@ -168,6 +168,31 @@ async fn using_one_link_invalidates_the_users_other_links_and_ends_all_their_ses
     .await;
 }
 
+// covers: LOG-4 (issue 11: a request whose handling fails is retried by the next run, not
+// after its lease: the soak's full disk lost a forgot-login mail that way)
+#[tokio::test]
+async fn a_request_whose_handling_fails_is_let_go_and_the_next_run_sends_its_mail() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        registered(&state, &individual_fields("ann.lee")).await;
+        registered(&state, &individual_fields("bob.ray")).await;
+        // The outbox cannot be written (as on a full disk): queuing the e-mail fails.
+        exec(&state, "ALTER TABLE outbox RENAME TO outbox_away", &[]).await;
+        assert!(forgot(&state, "ann.lee", "").await.is_err(), "[{label}] the job reports the failure");
+        let leased = strings(&state, "SELECT COALESCE(CAST(lease_until AS TEXT), 'none') FROM forgot_requests", &[]).await;
+        assert_eq!(leased, ["none"], "[{label}] the request is kept and let go");
+        exec(&state, "ALTER TABLE outbox_away RENAME TO outbox", &[]).await;
+
+        // The next run, at the same moment (no lease to wait out), sends it, and handles the rest.
+        assert_eq!(forgot(&state, "bob.ray", "").await.unwrap(), 2, "[{label}] both e-mails queued");
+        let to: Vec<String> = help_mails(&state).await.into_iter().map(|(to, _)| to).collect();
+        assert_eq!(to.len(), 2, "[{label}] one e-mail each: {to:?}");
+        assert_eq!(count_rows(&state.db, "forgot_requests").await, 0, "[{label}] nothing left queued");
+    })
+    .await;
+}
+
 // covers: LOG-4
 #[tokio::test]
 async fn an_unknown_name_or_address_creates_no_link_and_sends_no_mail() {

@@ -13,7 +13,7 @@ use crate::backend::error::ServiceError;
 use crate::backend::mail::{self, Brand};
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::login_help::{self as store, FoundLogin};
+use crate::backend::store::login_help::{self as store, FoundLogin, ForgotRequest};
 use crate::backend::store::{audit, email_confirmations, sessions, users};
 use crate::domain::{Language, LoginHelpRequest, Password, UserStatus};
 
@@ -30,7 +30,9 @@ pub async fn request_login_help(state: &AppState, request: &LoginHelpRequest) ->
     Ok(())
 }
 
-/// Handles the queued requests; answers how many e-mails were queued.
+/// Handles the queued requests; answers how many e-mails were queued. A request whose handling
+/// fails (the database full or gone for a moment) is let go at once, so the next run retries it
+/// rather than waiting out its lease; the others of the batch are still handled.
 pub async fn send_login_help(state: &AppState) -> Result<usize, ServiceError> {
     let now = state.now_ms();
     let claimed = store::claim_requests(&state.db, now, LEASE_MS, BATCH).await?;
@@ -41,35 +43,52 @@ pub async fn send_login_help(state: &AppState) -> Result<usize, ServiceError> {
         let mut conn = state.db.pool().acquire().await?;
         Brand::new(&Settings::load(&mut conn).await?, &state.config.public_url)
     };
-    let mut sent = 0;
+    let (mut sent, mut failure) = (0, None);
     for request in claimed {
-        let mut tx = state.db.begin().await?;
-        let found = match (&request.username, &request.email) {
-            (Some(username), email) => store::login_by_username(&mut tx, &username.to_lowercase(), email.as_deref())
-                .await?
-                .into_iter()
-                .collect(),
-            (None, Some(email)) => store::logins_of_address(&mut tx, email).await?,
-            (None, None) => Vec::new(),
-        };
-        let logins: Vec<FoundLogin> = found.into_iter().filter(|login| may_get_help(login.status)).collect();
-        let to = logins.iter().find_map(|login| login.email.clone());
-        if let Some(to) = &to {
-            let mut entries = Vec::with_capacity(logins.len());
-            for login in &logins {
-                let token = new_token();
-                store::insert_token(&mut tx, &token_hash(&token), &login.user_id, now + LINK_VALIDITY_MS, now).await?;
-                entries.push((login.username.clone(), format!("{}/password/reset/{token}", brand.public_url)));
+        match handle_request(state, &brand, &request, now).await {
+            Ok(mailed) => sent += usize::from(mailed),
+            Err(e) => {
+                if let Ok(mut conn) = state.db.pool().acquire().await {
+                    // Best effort: if even this fails, the lease runs out and the request is retried then.
+                    let _ = store::release_request(&mut conn, &request.id).await;
+                }
+                failure.get_or_insert(e);
             }
-            mail::enqueue(&mut tx, &mail::forgot_login(&brand, Language::English, to, &entries), now).await?;
         }
-        if !store::finish_request(&mut tx, &request.id).await? {
-            continue; // handled by another instance meanwhile: nothing of this one is kept
-        }
-        tx.commit().await?;
-        sent += usize::from(to.is_some());
     }
-    Ok(sent)
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(sent),
+    }
+}
+
+/// One request, in one transaction: its links, its e-mail, and the request removed. Answers
+/// whether an e-mail was queued.
+async fn handle_request(state: &AppState, brand: &Brand, request: &ForgotRequest, now: i64) -> Result<bool, ServiceError> {
+    let mut tx = state.db.begin().await?;
+    let found = match (&request.username, &request.email) {
+        (Some(username), email) => {
+            store::login_by_username(&mut tx, &username.to_lowercase(), email.as_deref()).await?.into_iter().collect()
+        }
+        (None, Some(email)) => store::logins_of_address(&mut tx, email).await?,
+        (None, None) => Vec::new(),
+    };
+    let logins: Vec<FoundLogin> = found.into_iter().filter(|login| may_get_help(login.status)).collect();
+    let to = logins.iter().find_map(|login| login.email.clone());
+    if let Some(to) = &to {
+        let mut entries = Vec::with_capacity(logins.len());
+        for login in &logins {
+            let token = new_token();
+            store::insert_token(&mut tx, &token_hash(&token), &login.user_id, now + LINK_VALIDITY_MS, now).await?;
+            entries.push((login.username.clone(), format!("{}/password/reset/{token}", brand.public_url)));
+        }
+        mail::enqueue(&mut tx, &mail::forgot_login(brand, Language::English, to, &entries), now).await?;
+    }
+    if !store::finish_request(&mut tx, &request.id).await? {
+        return Ok(false); // handled by another instance meanwhile: nothing of this one is kept
+    }
+    tx.commit().await?;
+    Ok(to.is_some())
 }
 
 /// LOG-4: released logins (rejected, deleted) are never listed; a pending one is, since its

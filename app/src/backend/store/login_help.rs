@@ -54,6 +54,12 @@ pub async fn claim_requests(db: &Db, now_ms: i64, lease_ms: i64, limit: i64) -> 
     Ok(rows)
 }
 
+/// Lets a claimed request go, for the next run to take at once (its handling failed).
+pub async fn release_request(conn: &mut AnyConnection, id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE forgot_requests SET lease_until = NULL WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Removes a handled request; false when another instance handled it meanwhile.
 pub async fn finish_request(conn: &mut AnyConnection, id: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM forgot_requests WHERE id = $1").bind(id).execute(&mut *conn).await?;
