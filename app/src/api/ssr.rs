@@ -104,6 +104,10 @@ pub fn to_app_error(err: ServiceError, reference: String) -> AppError {
         ServiceError::Conflict(code) => AppError::Conflict { code, reference },
         ServiceError::Unauthenticated => AppError::Unauthenticated,
         ServiceError::Busy => AppError::Busy { reference },
+        ServiceError::Store(e) if e.is_unavailable() => {
+            tracing::warn!(reference = %reference, error = %e, "database unavailable");
+            AppError::Busy { reference }
+        }
         ServiceError::Store(e) => {
             tracing::error!(reference = %reference, error = %e, "store error");
             AppError::Internal { reference }

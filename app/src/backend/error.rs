@@ -82,6 +82,26 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
+    /// The database cannot be reached or will not take work for a moment (a restart, a lost
+    /// connection, every connection in use, SQLite's lock held too long): a 503 and "try again",
+    /// not a 500 (issue 11's restart under load). Nothing was written.
+    pub fn is_unavailable(&self) -> bool {
+        let Self::Database(err) = self else { return false };
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                // PostgreSQL: class 08 (connection exception), 57P01-57P03 (shutting down,
+                // starting up), 53300 (too many connections).
+                let postgres = code.starts_with("08") || code.starts_with("57P") || code == "53300";
+                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                let sqlite = code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+                postgres || sqlite
+            }
+            _ => false,
+        }
+    }
+
     /// For row conversions: a stored string that does not parse into its domain enum.
     pub fn corrupt(what: &str, value: &str) -> Self {
         Self::Corrupt(format!("{what} {value:?}"))
@@ -147,5 +167,22 @@ impl From<sqlx::Error> for ServiceError {
 impl ServiceError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    // covers: OPS-3
+    #[test]
+    fn a_lost_or_saturated_database_is_unavailable_and_other_failures_are_not() {
+        let unavailable = |err: sqlx::Error| StoreError::from(err).is_unavailable();
+        assert!(unavailable(sqlx::Error::PoolTimedOut));
+        assert!(unavailable(sqlx::Error::PoolClosed));
+        assert!(unavailable(sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))));
+        assert!(!unavailable(sqlx::Error::Protocol("garbled".into())));
+        assert!(!unavailable(sqlx::Error::ColumnNotFound("x".into())));
+        assert!(!StoreError::NotFound.is_unavailable());
     }
 }

@@ -180,7 +180,8 @@ async fn a_request_whose_handling_fails_is_let_go_and_the_next_run_sends_its_mai
         // The outbox cannot be written (as on a full disk): queuing the e-mail fails.
         exec(&state, "ALTER TABLE outbox RENAME TO outbox_away", &[]).await;
         assert!(forgot(&state, "ann.lee", "").await.is_err(), "[{label}] the job reports the failure");
-        let leased = strings(&state, "SELECT COALESCE(CAST(lease_until AS TEXT), 'none') FROM forgot_requests", &[]).await;
+        let leased =
+            strings(&state, "SELECT COALESCE(CAST(lease_until AS TEXT), 'none') FROM forgot_requests", &[]).await;
         assert_eq!(leased, ["none"], "[{label}] the request is kept and let go");
         exec(&state, "ALTER TABLE outbox_away RENAME TO outbox", &[]).await;
 
@@ -189,6 +190,22 @@ async fn a_request_whose_handling_fails_is_let_go_and_the_next_run_sends_its_mai
         let to: Vec<String> = help_mails(&state).await.into_iter().map(|(to, _)| to).collect();
         assert_eq!(to.len(), 2, "[{label}] one e-mail each: {to:?}");
         assert_eq!(count_rows(&state.db, "forgot_requests").await, 0, "[{label}] nothing left queued");
+    })
+    .await;
+}
+
+// covers: LOG-4 (issue 11: the database gone is "busy, try again" (503), not a 500)
+#[tokio::test]
+async fn a_request_while_the_database_is_unreachable_is_answered_busy() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        state.db.pool().close().await;
+        let form = app::domain::ForgotLoginForm { username: "ann.lee".into(), email: String::new() };
+        let err = app::api::auth::forgot::forgot_for(&state, &form).await.expect_err("no database");
+        let answer = app::api::ssr::to_app_error(err, "R-1".into());
+        assert!(matches!(answer, app::api::AppError::Busy { .. }), "[{label}] {answer:?}");
+        assert_eq!(answer.status(), http::StatusCode::SERVICE_UNAVAILABLE, "[{label}]");
     })
     .await;
 }

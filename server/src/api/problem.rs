@@ -166,6 +166,12 @@ impl ApiError {
         )
     }
 
+    /// Every hasher busy, or the database unavailable for a moment: nothing was changed.
+    fn busy(reference: &str) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "The server is busy", "Try again in a moment.", reference)
+            .with_header(header::RETRY_AFTER, "5")
+    }
+
     /// What a use case's error answers; internal detail goes to the log, never to the client.
     pub fn from_service(err: ServiceError, reference: &str) -> Self {
         match err {
@@ -181,14 +187,11 @@ impl ApiError {
             | ServiceError::AwaitingApproval
             | ServiceError::AccessNotActive => Self::unauthorized(reference, true),
             ServiceError::Locked => Self::too_many_requests(reference, 60),
-            ServiceError::Busy => Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "The server is busy",
-                "Try again in a moment.",
-                reference,
-            )
-            .with_header(header::RETRY_AFTER, "5"),
+            ServiceError::Busy => Self::busy(reference),
+            ServiceError::Store(e) if e.is_unavailable() => {
+                tracing::warn!(reference = %reference, error = %e, "database unavailable");
+                Self::busy(reference)
+            }
             ServiceError::Store(e) => {
                 tracing::error!(reference = %reference, error = %e, "store error");
                 Self::internal(reference)

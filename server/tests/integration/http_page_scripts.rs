@@ -5,7 +5,10 @@ use crate::common::{for_each_app, header_value};
 
 /// The loader's tags in a page: (module preloads, module scripts).
 fn loader_tags(html: &str) -> (usize, usize) {
-    let scripts = html.split("<script").skip(1).filter(|tag| tag.split('>').next().is_some_and(|a| a.contains("type=\"module\"")));
+    let scripts = html
+        .split("<script")
+        .skip(1)
+        .filter(|tag| tag.split('>').next().is_some_and(|a| a.contains("type=\"module\"")));
     (html.matches("rel=\"modulepreload\"").count(), scripts.count())
 }
 
@@ -33,11 +36,8 @@ async fn pages_without_a_form_to_enhance_load_no_script_and_pages_with_one_load_
             assert!(head.contains("/pkg/gatehouse_bg.wasm"), "[{label}] {path} preloads the wasm");
             assert!(head.contains("app.hydrate()"), "[{label}] {path} hydrates");
             // The loader runs under the page's content security policy: it carries its nonce.
-            let nonce = csp
-                .split("'nonce-")
-                .nth(1)
-                .and_then(|rest| rest.split('\'').next())
-                .expect("a nonce in the policy");
+            let nonce =
+                csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy");
             assert!(head.contains(&format!("<script nonce=\"{nonce}\" type=\"module\">")), "[{label}] {path}: {head}");
         }
     })

@@ -13,7 +13,7 @@ use crate::backend::error::ServiceError;
 use crate::backend::mail::{self, Brand};
 use crate::backend::settings::Settings;
 use crate::backend::state::AppState;
-use crate::backend::store::login_help::{self as store, FoundLogin, ForgotRequest};
+use crate::backend::store::login_help::{self as store, ForgotRequest, FoundLogin};
 use crate::backend::store::{audit, email_confirmations, sessions, users};
 use crate::domain::{Language, LoginHelpRequest, Password, UserStatus};
 
@@ -64,7 +64,12 @@ pub async fn send_login_help(state: &AppState) -> Result<usize, ServiceError> {
 
 /// One request, in one transaction: its links, its e-mail, and the request removed. Answers
 /// whether an e-mail was queued.
-async fn handle_request(state: &AppState, brand: &Brand, request: &ForgotRequest, now: i64) -> Result<bool, ServiceError> {
+async fn handle_request(
+    state: &AppState,
+    brand: &Brand,
+    request: &ForgotRequest,
+    now: i64,
+) -> Result<bool, ServiceError> {
     let mut tx = state.db.begin().await?;
     let found = match (&request.username, &request.email) {
         (Some(username), email) => {
