@@ -4,6 +4,7 @@
 # targets as a pass/fail table; exits non-zero when one fails.
 #   BENCH_SECONDS (10)  BENCH_CONCURRENCY (8)  BENCH_USERS (1000000)  BENCH_COMPANIES (100000)
 #   BENCH_LIGHTHOUSE (on)  BENCH_HOSTILE_POSTS (10000)
+#   BENCH_BEFORE_BIN: another server binary to measure the same pages on, for a before/after
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A target dir of its own: a plain `cargo build` of the server would otherwise replace the
@@ -62,6 +63,20 @@ for size in "$USERS:$COMPANIES" "10000:1000"; do
   stop_server
 done
 
+# Before and after (issue 11): the same pages at the full size on another build of the server
+# (BENCH_BEFORE_BIN, e.g. the commit before the issue's work), for the note; no verdicts.
+if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
+  echo
+  echo "Before: $BENCH_BEFORE_BIN"
+  start_server "$work/before-$USERS.db" "$BENCH_BEFORE_BIN"
+  BENCH_RESULTS="$work/before.tsv" taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" admin "$BASE" \
+    "sqlite://$work/before-$USERS.db" "$USERS" "$COMPANIES" "$SECONDS_PER_RUN" "$CONCURRENCY" | tail -n 2
+  BENCH_RESULTS="$work/before.tsv" taskset -c 1 "$TARGET_DIR/release/gatehouse-bench" console-users "$BASE" \
+    "sqlite://$work/before-$USERS.db" "$USERS" "$SECONDS_PER_RUN" "$CONCURRENCY"
+  stop_server
+  rm -f "$work/before-$USERS.db"*
+fi
+
 # CON-7: the customer import of a generated file (100,000 rows by default), in process through
 # the import use case: preview, commit, and the same file again (nothing new). SQLite, then
 # PostgreSQL when BENCH_DATABASE_URL names a server (the run creates and drops its own database).
@@ -94,24 +109,31 @@ if [ "${BENCH_LIGHTHOUSE:-on}" != off ]; then
     npm install --silent --no-audit --no-fund --prefix "$LH_DIR" lighthouse@12.8.2
   fi
   start_server "$work/lighthouse.db" "${CARGO_TARGET_DIR:-target}/release/gatehouse"
-  CHROME_PATH="${CHROMIUM:-/usr/bin/chromium}" "$LH_DIR/node_modules/.bin/lighthouse" "$BASE/register" \
-    --only-categories=performance,accessibility --output=json --output-path="$work/lighthouse.json" --quiet \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+  # /register is the target; a registration form (the first page that loads the app's wasm) is
+  # reported beside it, for information.
+  for page in register register/individual; do
+    CHROME_PATH="${CHROMIUM:-/usr/bin/chromium}" "$LH_DIR/node_modules/.bin/lighthouse" "$BASE/$page" \
+      --only-categories=performance,accessibility --output=json --output-path="$work/lighthouse-${page//\//-}.json" --quiet \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+  done
   stop_server
   node -e '
-    const r = require(process.argv[1]);
-    const kb = r.audits["total-byte-weight"].numericValue / 1024;
-    const perf = Math.round(r.categories.performance.score * 100);
-    const a11y = Math.round(r.categories.accessibility.score * 100);
-    const items = r.audits["network-requests"].details.items.map(i => `${i.url.replace(/^https?:\/\/[^/]+/, "")} ${(i.transferSize / 1024).toFixed(1)} KiB`);
-    console.log(`| first visit of /register: ${items.join(", ")} | ${kb.toFixed(1)} KiB in all |`);
-    console.log(`| Lighthouse (mobile) | performance ${perf}, accessibility ${a11y} |`);
-    const line = (c, t, m, ok) => `${c}\t${t}\t${m}\t${ok ? "PASS" : "FAIL"}\n`;
-    require("fs").appendFileSync(process.env.BENCH_RESULTS,
-      line("first visit of /register, bytes transferred", "<= 250 KB", `${kb.toFixed(1)} KiB`, kb * 1024 <= 250000) +
-      line("Lighthouse performance (mobile)", ">= 95", `${perf}`, perf >= 95) +
-      line("Lighthouse accessibility (mobile)", "100", `${a11y}`, a11y === 100));
-  ' "$work/lighthouse.json"
+    const line = (c, t, m, verdict) => `${c}\t${t}\t${m}\t${verdict}\n`;
+    for (const [file, page, target] of [[process.argv[1], "/register", true], [process.argv[2], "/register/individual", false]]) {
+      const r = require(file);
+      const kb = r.audits["total-byte-weight"].numericValue / 1024;
+      const perf = Math.round(r.categories.performance.score * 100);
+      const a11y = Math.round(r.categories.accessibility.score * 100);
+      const items = r.audits["network-requests"].details.items.map(i => `${i.url.replace(/^https?:\/\/[^/]+/, "")} ${(i.transferSize / 1024).toFixed(1)} KiB`);
+      console.log(`| first visit of ${page}: ${items.join(", ")} | ${kb.toFixed(1)} KiB in all |`);
+      console.log(`| Lighthouse (mobile), ${page} | performance ${perf}, accessibility ${a11y} |`);
+      const ok = (pass) => (target ? (pass ? "PASS" : "FAIL") : "info");
+      require("fs").appendFileSync(process.env.BENCH_RESULTS,
+        line(`first visit of ${page}, bytes transferred`, target ? "<= 250 KB" : "-", `${kb.toFixed(1)} KiB`, ok(kb * 1024 <= 250000)) +
+        line(`Lighthouse performance (mobile), ${page}`, target ? ">= 95" : "-", `${perf}`, ok(perf >= 95)) +
+        line(`Lighthouse accessibility (mobile), ${page}`, "100", `${a11y}`, a11y === 100 ? "PASS" : "FAIL"));
+    }
+  ' "$work/lighthouse-register.json" "$work/lighthouse-register-individual.json"
 fi
 
 echo

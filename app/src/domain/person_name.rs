@@ -43,7 +43,8 @@ enum Problem {
 /// so the same name compares, searches and counts the same however it was typed.
 fn clean(raw: &str, max_chars: usize) -> Result<String, Problem> {
     let normalized: String = raw.trim().nfc().collect();
-    if normalized.is_empty() {
+    // A name of nothing but invisible characters (a zero-width space, say) is no name.
+    if normalized.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
         return Err(Problem::Empty);
     }
     if normalized.chars().count() > max_chars {
@@ -53,6 +54,12 @@ fn clean(raw: &str, max_chars: usize) -> Result<String, Problem> {
         return Err(Problem::InvalidCharacters);
     }
     Ok(normalized)
+}
+
+/// Characters that show nothing on their own. Kept inside a name (the zero-width joiners are
+/// part of some scripts' spelling), but a name must have something else.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// Control characters break e-mails and CSV exports; `<` and `>` are never part of a real name
@@ -129,7 +136,7 @@ mod tests {
 
     #[test]
     fn names_in_any_script_are_trimmed_and_kept() {
-        for name in ["Zoë", "O'Brien-Smith", "李", "Ødegård Jr.", "Nguyễn Văn A"] {
+        for name in ["Zoë", "O'Brien-Smith", "李", "Ødegård Jr.", "Nguyễn Văn A", "می\u{200C}خواهم"] {
             assert_eq!(PersonName::parse(&format!("  {name} ")).unwrap().as_str(), name);
         }
     }
@@ -145,6 +152,8 @@ mod tests {
     fn person_name_rules_have_their_messages() {
         let msg = |s: &str| PersonName::parse(s).unwrap_err().to_string();
         assert_eq!(msg(" \n "), "Enter a name");
+        assert_eq!(msg("\u{200B}\u{200B}"), "Enter a name");
+        assert_eq!(msg(" \u{FEFF}\u{2060} "), "Enter a name");
         assert_eq!(msg(&"é".repeat(101)), "Name must be at most 100 characters");
         assert_eq!(msg("Bob <script>"), "Name contains characters that are not allowed");
         assert_eq!(msg("Bob\u{7}"), "Name contains characters that are not allowed");

@@ -256,6 +256,40 @@ async fn lists_are_paged_by_an_opaque_cursor_with_a_bounded_limit() {
     .await;
 }
 
+// covers: API-3, SEC-5 (issue 11: a NUL escaped in JSON would reach PostgreSQL, which refuses it
+// with an error: a 500. It is refused first, like a NUL in a form.)
+#[tokio::test]
+async fn a_json_body_escaping_a_nul_is_refused_400_and_changes_nothing() {
+    for_each_app(|app| async move {
+        let label = app.label;
+        let (_, secret) = integration_user(&app.state, "cpq", &[ApiScope::RegistrationsWrite], &[]).await;
+        let bearer = token(&app, "cpq", &secret).await;
+        let users = app.count("users").await;
+        let mut fields = person("ann.lee", "Ann");
+        fields.insert("last_name".into(), "Lee\u{0}".into());
+        let body = serde_json::to_string(&registration("individual", &fields)).unwrap();
+        assert!(body.contains("\\u0000"), "serde_json escapes the NUL: {body}");
+        let refused = api()
+            .post(app.url("/api/v1/registrations"))
+            .bearer_auth(&bearer)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "[{label}]");
+        assert_eq!(app.count("users").await, users, "[{label}] nothing written");
+
+        // A backslash followed by the text "u0000" is no NUL: the usual answer (here a 422, the
+        // name's characters).
+        fields.insert("last_name".into(), "Lee\\u0000".into());
+        let answer = post(&app, &bearer, "/api/v1/registrations", &registration("individual", &fields)).await;
+        assert_ne!(answer.status(), StatusCode::BAD_REQUEST, "[{label}]");
+        assert!(answer.status().as_u16() < 500, "[{label}] {}", answer.status());
+    })
+    .await;
+}
+
 // covers: API-3, API-5, API-6, REG-14, CON-5
 #[tokio::test]
 async fn a_registration_answers_201_or_422_with_field_errors_and_an_idempotency_key_repeats_the_first_answer() {

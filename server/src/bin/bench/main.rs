@@ -403,51 +403,59 @@ fn median(mut times: Vec<f64>) -> f64 {
     times[times.len() / 2]
 }
 
-/// Sign-in with a wrong password: a known username against an unknown one, interleaved. The
-/// known ones take turns among the benchmark's users (at most five failures each, below the
-/// delay of SEC-4), the unknown ones are all different: every attempt is verified.
-async fn sign_in_timing(base: &str, users: usize) -> anyhow::Result<(f64, f64)> {
-    let http = client();
+/// The medians (ms) of a known and an unknown name's answers (issue 11, LOG-1, LOG-4, OAA-1):
+/// one client, the two kinds interleaved so that any drift of the machine falls on both alike,
+/// after a warm-up that is not kept. `attempt(i, known)` sends round `i`'s request of that kind
+/// and checks that its answer is the expected one.
+pub async fn known_vs_unknown<F, Fut>(mut attempt: F) -> anyhow::Result<(f64, f64)>
+where
+    F: FnMut(usize, bool) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
     for i in 0..WARM_UP + FORGOT_SAMPLES {
-        let stranger = format!("nobody.signs.in.{i}");
-        for (username, times) in [(existing_username(i % users), &mut known), (stranger, &mut unknown)] {
-            let form = [("username", username.as_str()), ("password", "not-the-password-at-all-9")];
+        for (is_known, times) in [(true, &mut known), (false, &mut unknown)] {
             let started = Instant::now();
-            let answer = http.post(format!("{base}/login")).header("Origin", base).form(&form).send().await?;
-            let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-            let body = answer.text().await?;
-            anyhow::ensure!(body.contains("username or password is incorrect"), "{username}: not a plain refusal");
+            attempt(i, is_known).await?;
             if i >= WARM_UP {
-                times.push(elapsed_ms);
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
             }
         }
     }
     Ok((median(known), median(unknown)))
 }
 
-/// LOG-4: `/forgot` must answer a known username in the same time as an unknown one (issue 7:
-/// the medians within 5 ms). One client, the two kinds interleaved so that any drift of the
-/// machine falls on both alike, after a warm-up; the answer must be the same redirect.
+/// Sign-in with a wrong password. The known usernames take turns among the benchmark's users
+/// (at most five failures each, below the delay of SEC-4), the unknown ones are all different:
+/// every attempt is verified.
+async fn sign_in_timing(base: &str, users: usize) -> anyhow::Result<(f64, f64)> {
+    let http = client();
+    known_vs_unknown(|i, known| {
+        let (http, base) = (http.clone(), base.to_owned());
+        let username = if known { existing_username(i % users) } else { format!("nobody.signs.in.{i}") };
+        async move {
+            let form = [("username", username.as_str()), ("password", "not-the-password-at-all-9")];
+            let answer = http.post(format!("{base}/login")).header("Origin", &base).form(&form).send().await?;
+            let body = answer.text().await?;
+            anyhow::ensure!(body.contains("username or password is incorrect"), "{username}: not a plain refusal");
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// LOG-4: `/forgot` answers a known username as an unknown one: the same redirect.
 async fn forgot_timing(base: &str, existing: &str) -> anyhow::Result<(f64, f64)> {
     let http = client();
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for i in 0..WARM_UP + FORGOT_SAMPLES {
-        let stranger = format!("nobody.at.all.{i}");
-        for (username, times) in [(existing, &mut known), (stranger.as_str(), &mut unknown)] {
-            let started = Instant::now();
-            let answer = http
-                .post(format!("{base}/forgot"))
-                .header("Origin", base)
-                .form(&[("username", username), ("email", "")])
-                .send()
-                .await?;
-            let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    known_vs_unknown(|i, known| {
+        let (http, base) = (http.clone(), base.to_owned());
+        let username = if known { existing.to_owned() } else { format!("nobody.at.all.{i}") };
+        async move {
+            let form = [("username", username.as_str()), ("email", "")];
+            let answer = http.post(format!("{base}/forgot")).header("Origin", &base).form(&form).send().await?;
             anyhow::ensure!(answer.status().is_redirection(), "/forgot answered {}", answer.status());
-            if i >= WARM_UP {
-                times.push(elapsed_ms);
-            }
+            Ok(())
         }
-    }
-    Ok((median(known), median(unknown)))
+    })
+    .await
 }

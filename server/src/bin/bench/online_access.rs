@@ -3,14 +3,12 @@
 //! names an account number of its own, so the per-account-number counter (SEC-4) never delays
 //! one and every attempt runs its whole path (count, hash, lookups).
 
-use std::time::Instant;
-
 use app::backend::authz::caller;
 use app::backend::services::console::customer_import::commit;
 use app::backend::Db;
 
 use super::import::{generate_csv, in_process};
-use super::{median, FORGOT_SAMPLES, WARM_UP};
+use super::{FORGOT_SAMPLES, WARM_UP};
 
 /// Person accounts of the generated file are the odd-numbered ones: `A-B0000001`, `…3`, ….
 fn known_account(i: usize) -> String {
@@ -42,10 +40,10 @@ async fn prepare(database_url: &str, samples: usize) -> anyhow::Result<()> {
 pub async fn timing(base: &str, database_url: &str) -> anyhow::Result<(f64, f64)> {
     prepare(database_url, WARM_UP + FORGOT_SAMPLES).await?;
     let http = super::client();
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for i in 0..WARM_UP + FORGOT_SAMPLES {
-        let stranger = format!("A-Z{i:07}");
-        for (account, times) in [(known_account(i), &mut known), (stranger, &mut unknown)] {
+    super::known_vs_unknown(|i, known| {
+        let (http, base) = (http.clone(), base.to_owned());
+        let account = if known { known_account(i) } else { format!("A-Z{i:07}") };
+        async move {
             let form = [
                 ("account_number", account.as_str()),
                 ("postal_code", "00000"),
@@ -55,24 +53,20 @@ pub async fn timing(base: &str, database_url: &str) -> anyhow::Result<(f64, f64)
                 ("password", "violet-anchor-trumpet-42"),
                 ("password_confirm", "violet-anchor-trumpet-42"),
             ];
-            let started = Instant::now();
             let answer = http
                 .post(format!("{base}/register/online_access_individual"))
-                .header("Origin", base)
+                .header("Origin", &base)
                 .form(&form)
                 .send()
                 .await?;
-            let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
             let status = answer.status();
             let body = answer.text().await?;
             anyhow::ensure!(
                 status == 401 && body.contains("could not verify"),
                 "online access answered {status} for {account}"
             );
-            if i >= WARM_UP {
-                times.push(elapsed_ms);
-            }
+            Ok(())
         }
-    }
-    Ok((median(known), median(unknown)))
+    })
+    .await
 }
