@@ -1,8 +1,10 @@
 //! The outbox dispatcher (NOT-3): claims due messages with a lease, sends them over SMTP or
 //! writes them as `.eml` files, marks them sent, or schedules a retry with backoff.
 //!
-//! Delivery is at-least-once: a crash (or a lost database) between a successful send and
-//! `mark_sent` leaves the row queued, and it is sent again once its lease expires. Every other
+//! Delivery is at-least-once: a crash between a successful send and `mark_sent` leaves the row
+//! queued, and it is sent again once its lease expires. A database that refuses the mark for a
+//! moment (a full disk, a restart) does not: the dispatcher keeps the mark and writes it before
+//! it sends anything else (soak, issue 11: a full disk sent one message twice). Every other
 //! path sends a message at most once: only queued rows are claimed, a claim is exclusive
 //! across instances, and a failed attempt never reopens a row that is already sent. Each
 //! message carries `Message-ID: <outbox id@sender domain>`, so a resend is recognisable.
@@ -121,6 +123,8 @@ pub struct Dispatcher {
     db: Db,
     transport: MailTransport,
     clock: Arc<dyn Clock>,
+    /// Messages delivered whose `mark_sent` failed: (outbox id, when it was sent).
+    unmarked: std::sync::Mutex<Vec<(String, i64)>>,
 }
 
 struct Batch {
@@ -130,7 +134,38 @@ struct Batch {
 
 impl Dispatcher {
     pub fn new(db: Db, transport: MailTransport, clock: Arc<dyn Clock>) -> Self {
-        Self { db, transport, clock }
+        Self { db, transport, clock, unmarked: Default::default() }
+    }
+
+    fn unmarked(&self) -> std::sync::MutexGuard<'_, Vec<(String, i64)>> {
+        self.unmarked.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the marks of messages delivered earlier whose mark failed then. Until every one
+    /// is written, nothing is claimed or sent: their leases must not run out.
+    async fn mark_delivered_earlier(&self) -> anyhow::Result<()> {
+        let pending = std::mem::take(&mut *self.unmarked());
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mut left = Vec::new();
+        let mut failure = None;
+        match self.db.pool().acquire().await {
+            Ok(mut conn) => {
+                for (id, sent_at) in pending {
+                    if let Err(e) = store::mark_sent(&mut conn, &id, sent_at).await {
+                        failure.get_or_insert(anyhow::Error::from(e));
+                        left.push((id, sent_at));
+                    }
+                }
+            }
+            Err(e) => {
+                failure = Some(e.into());
+                left = pending;
+            }
+        }
+        self.unmarked().extend(left);
+        failure.map_or(Ok(()), Err)
     }
 
     /// Sends one batch of due messages; returns how many were delivered.
@@ -148,6 +183,7 @@ impl Dispatcher {
         // up their attempts.
         let from: Mailbox =
             settings.sender_address.parse().context("the sender_address setting is not a valid e-mail address")?;
+        self.mark_delivered_earlier().await?;
         let rows = store::claim_due(&self.db, self.clock.now_ms(), LEASE_MS, BATCH_SIZE).await?;
         let started = Instant::now();
         let mut sent = 0;
@@ -170,14 +206,24 @@ impl Dispatcher {
             Ok(message) => self.transport.send(message).await.map_err(Failure::Transient),
             Err(failure) => Err(failure),
         };
-        let mut conn = self.db.pool().acquire().await?;
+        if outcome.is_ok() {
+            let sent_at = self.clock.now_ms();
+            let marked = match self.db.pool().acquire().await {
+                Ok(mut conn) => store::mark_sent(&mut conn, &row.id, sent_at).await.map_err(anyhow::Error::from),
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = marked {
+                self.unmarked().push((row.id.clone(), sent_at));
+                return Err(e.context("a delivered message could not be marked sent; the mark is kept"));
+            }
+        }
         match outcome {
             Ok(()) => {
-                store::mark_sent(&mut conn, &row.id, self.clock.now_ms()).await?;
                 tracing::info!(outbox_id = %row.id, template = %row.template, attempts = row.attempts + 1, "mail sent");
                 Ok(true)
             }
             Err(failure) => {
+                let mut conn = self.db.pool().acquire().await?;
                 let attempts = row.attempts + 1;
                 let (give_up, error) = match failure {
                     Failure::Permanent(error) => (true, error),

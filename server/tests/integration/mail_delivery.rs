@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use app::backend::mail::{self, Brand, OutgoingMail};
 use app::backend::settings::Settings;
 use app::backend::store::outbox;
-use app::backend::{Clock, Db, SystemClock, TestClock};
+use app::backend::{Clock, Db, DbKind, SystemClock, TestClock};
 use app::domain::Language;
 use app::testing;
-use server::jobs::outbox::{Dispatcher, MailTransport, MAX_ATTEMPTS, MAX_RETRY_MS};
+use server::jobs::outbox::{Dispatcher, MailTransport, LEASE_MS, MAX_ATTEMPTS, MAX_RETRY_MS};
 use tempfile::TempDir;
 
 const T0: i64 = 1_800_000_000_000;
@@ -137,6 +137,7 @@ on_every_database!(
     two_dispatchers_deliver_each_message_exactly_once with sqlite_file,
     concurrent_claims_never_share_a_message with sqlite_file,
     the_files_transport_writes_one_eml_per_message,
+    a_delivered_message_whose_mark_fails_is_marked_later_not_sent_again,
     the_running_dispatcher_sends_within_ten_seconds_of_commit with sqlite_file,
 );
 
@@ -295,6 +296,57 @@ async fn concurrent_claims_never_share_a_message(db: &Db) {
     assert_eq!(distinct, ids, "every message is claimed");
     assert!(outbox::claim_due(db, T0 + 59_999, 60_000, 15).await.expect("claim").is_empty(), "leases hold");
     assert_eq!(outbox::claim_due(db, T0 + 60_001, 60_000, 50).await.expect("claim").len(), 40, "leases expire");
+}
+
+// covers: NOT-3 (issue 11: on a full disk the soak saw a message sent twice: delivered, its mark
+// refused, and sent again when its lease ran out)
+async fn a_delivered_message_whose_mark_fails_is_marked_later_not_sent_again(db: &Db) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mail_dir = dir.path().join("mail");
+    let transport = MailTransport::from_config(None, &mail_dir).expect("files transport");
+    let clock = TestClock::at(T0);
+    let ids = queue_many(db, 1, T0).await;
+    let id = ids.first().expect("queued").clone();
+    // The database refuses to record a delivery (as a full disk refuses any write).
+    let (refuse, allow) = match db.kind() {
+        DbKind::Sqlite => (
+            vec![
+                "CREATE TRIGGER refuse_marks BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' \
+                  BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+            ],
+            vec!["DROP TRIGGER refuse_marks"],
+        ),
+        DbKind::Postgres => (
+            vec![
+                "CREATE FUNCTION refuse_marks() RETURNS trigger AS $$ BEGIN \
+                   RAISE EXCEPTION 'could not extend file: No space left on device'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_marks BEFORE UPDATE ON outbox FOR EACH ROW \
+                   WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse_marks()",
+            ],
+            vec!["DROP TRIGGER refuse_marks ON outbox", "DROP FUNCTION refuse_marks()"],
+        ),
+    };
+    for sql in refuse {
+        sqlx::query(sql).execute(db.pool()).await.expect("refuse marks");
+    }
+    let dispatcher = dispatcher(db, transport, &clock);
+    let files = || std::fs::read_dir(&mail_dir).map(|d| d.count()).unwrap_or(0);
+    assert!(dispatcher.run_once().await.is_err(), "the failed mark is reported");
+    assert_eq!(files(), 1, "delivered");
+    assert_ne!(row(db, &id).await.status, "sent");
+
+    // Still refused: nothing is claimed or sent again, however long it waits.
+    clock.advance_ms(LEASE_MS + 1);
+    assert!(dispatcher.run_once().await.is_err());
+    assert_eq!(files(), 1, "not sent again while its mark waits");
+
+    for sql in allow {
+        sqlx::query(sql).execute(db.pool()).await.expect("allow marks");
+    }
+    clock.advance_ms(LEASE_MS + 1);
+    assert_eq!(dispatcher.run_once().await.expect("run"), 0);
+    assert_eq!(files(), 1, "delivered exactly once");
+    assert_eq!(row(db, &id).await.status, "sent", "the kept mark is written");
 }
 
 // covers: NOT-3
