@@ -45,14 +45,7 @@ pub async fn refuse(request: Request, next: Next) -> Response {
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if content_type.starts_with("application/json") {
-        let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, MAX_JSON).await else {
-            return (StatusCode::PAYLOAD_TOO_LARGE, "This request is too large.").into_response();
-        };
-        if json_has_nul(&bytes) {
-            return refused();
-        }
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        return inspect_body(request, next, MAX_JSON, "This request is too large.", json_has_nul).await;
     }
     let small = request
         .headers()
@@ -63,11 +56,23 @@ pub async fn refuse(request: Request, next: Next) -> Response {
     if !(is_form && small) {
         return next.run(request).await;
     }
+    inspect_body(request, next, MAX_INSPECTED, "This form is too large.", has_nul).await
+}
+
+/// Reads the body (at most `limit` bytes, else 413 `too_large`), refuses it when `holds_nul`,
+/// and passes it on otherwise.
+async fn inspect_body(
+    request: Request,
+    next: Next,
+    limit: usize,
+    too_large: &'static str,
+    holds_nul: fn(&[u8]) -> bool,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_INSPECTED).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "This form is too large.").into_response();
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, too_large).into_response();
     };
-    if has_nul(&bytes) {
+    if holds_nul(&bytes) {
         return refused();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
