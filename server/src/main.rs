@@ -3,6 +3,10 @@
 
 use server::{telemetry, Application, Config};
 
+/// mimalloc, not glibc's malloc: see its line in Cargo.toml (issue 11's profile).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init();

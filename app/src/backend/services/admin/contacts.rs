@@ -81,7 +81,7 @@ pub struct ContactOptions {
 pub async fn contact_options(state: &AppState, admin: &CompanyAdmin) -> Result<ContactOptions, ServiceError> {
     require(admin, Permission::ManageContacts)?;
     let mut conn = state.db.pool().acquire().await?;
-    let settings = Settings::load(&mut conn).await?;
+    let settings = Settings::cached(state.db.settings_cache(), &mut conn).await?;
     let types = login_types(&mut conn, admin.organization_id()).await?;
     Ok(ContactOptions {
         user_types: types.into_iter().map(|t| (t.key, t.short_name)).collect(),
