@@ -181,6 +181,20 @@ mod tests {
         assert!(dir.exists());
     }
 
+    // covers: CON-3, ADM-1
+    /// The searches bind their prefix to `LIKE $n` and compare bound values with indexed
+    /// columns; without the query planner stability guarantee the bundled SQLite (built with
+    /// STAT4) compiles such a statement again on every execution (issue 11's profile). The
+    /// guarantee comes from `.cargo/config.toml`; this fails if that build setting is lost.
+    #[tokio::test]
+    async fn the_bundled_sqlite_keeps_one_plan_per_statement() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let options: Vec<(String,)> =
+            sqlx::query_as("SELECT compile_options FROM pragma_compile_options").fetch_all(db.pool()).await.unwrap();
+        let options: Vec<&str> = options.iter().map(|(o,)| o.as_str()).collect();
+        assert!(options.contains(&"ENABLE_QPSG"), "SQLite built without ENABLE_QPSG: {options:?}");
+    }
+
     // covers: OPS-4 (readiness and recovery: writes work again once the disk has room)
     #[tokio::test]
     async fn a_connection_whose_transaction_ended_behind_sqlx_is_not_handed_out_again() {
