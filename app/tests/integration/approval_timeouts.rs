@@ -121,6 +121,21 @@ async fn a_step_waiting_past_the_timeout_reminds_its_approvers_and_moves_on_then
         let decisions =
             strings(&state, "SELECT decision FROM request_decisions WHERE request_id = $1", &[&request]).await;
         assert_eq!(decisions, vec!["rerouted".to_owned(), "rerouted".to_owned()], "[{label}]");
+        // With the universal approver there is no step left to move on to: a further wait moves
+        // nothing, records nothing and reminds nobody again (the soak's two instances, 5 minutes
+        // at a 1-minute timeout, recorded "rerouted" at the last step once a minute).
+        let outbox_before = strings(&state, "SELECT recipient FROM outbox", &[]).await.len();
+        clock.advance_ms(HOUR + 1);
+        assert_eq!(reroute_timed_out(&state).await.unwrap(), 0, "[{label}] nothing after the universal approver");
+        assert_eq!(position(&state, &request).await, (2, 1, "pending".into()), "[{label}]");
+        let decisions =
+            strings(&state, "SELECT decision FROM request_decisions WHERE request_id = $1", &[&request]).await;
+        assert_eq!(decisions.len(), 2, "[{label}] no third 'rerouted'");
+        assert_eq!(
+            strings(&state, "SELECT recipient FROM outbox", &[]).await.len(),
+            outbox_before,
+            "[{label}] no new mail"
+        );
 
         let decided = approve(&state, &admin_as_universal, &request, "Approved after the timeout", &[]).await;
         assert_eq!(decided.ok(), Some(Approved::Final { user_id: ann.clone() }), "[{label}]");

@@ -271,7 +271,7 @@ pub async fn claim_timed_out(
 ) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "UPDATE requests SET lease_until = $1 WHERE id IN ( \
-           SELECT id FROM requests WHERE status = $5 AND step_started_at < $2 \
+           SELECT id FROM requests WHERE status = $5 AND rerouted_to_universal = 0 AND step_started_at < $2 \
              AND (lease_until IS NULL OR lease_until < $3) ORDER BY step_started_at LIMIT $4) \
          AND (lease_until IS NULL OR lease_until < $3) RETURNING id",
     )
