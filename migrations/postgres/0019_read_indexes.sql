@@ -8,3 +8,8 @@ CREATE INDEX email_addresses_person_first ON email_addresses (person_id, is_prim
 CREATE INDEX phones_person_first ON phones (person_id, is_primary DESC, created_at);
 -- The last approver's comment on each row of Pending Approvals (APR-2).
 CREATE INDEX request_decisions_latest ON request_decisions (request_id, decision, decided_at DESC, id DESC);
+-- The indexes above lead with the same columns as these, which every write would otherwise keep
+-- twice.
+DROP INDEX email_addresses_person;
+DROP INDEX phones_person;
+DROP INDEX phones_person_created;
