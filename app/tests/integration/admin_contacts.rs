@@ -381,6 +381,63 @@ async fn the_list_is_the_company_s_own_without_the_caller_searched_and_paged() {
     .await;
 }
 
+/// The first names the company administrator's search for `prefix` finds, in list order.
+async fn found(state: &AppState, admin: &CompanyAdmin, prefix: &str) -> Vec<String> {
+    let page = contacts(state, admin, Some(prefix), StatusFilter::All, 1).await.expect("a search");
+    page.rows.into_iter().map(|r| r.first_name).collect()
+}
+
+// covers: ADM-1, SEC-5
+#[tokio::test]
+async fn the_search_follows_every_change_to_names_logins_addresses_and_companies() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let state = migrated_state(&db.url, TestClock::at(T0)).await;
+        let acme = company(&state, "Acme Tools", "pat.owner").await;
+        let globex = company(&state, "Globex", "gus.globex").await;
+        let (pat, gus) = (admin_of(&state, &acme.primary).await, admin_of(&state, &globex.primary).await);
+        create_contact(&state, &pat, valid(&contact_form("Ann", "ann@example.com"))).await.expect("created");
+        let bea = with_login(contact_form("Bea", "bea@example.com"), "bea.login", "company_business", None);
+        create_contact(&state, &pat, valid(&bea)).await.expect("created");
+        assert_eq!(found(&state, &pat, "MOR").await, ["Ann", "Bea"], "[{label}] last name, any case");
+        assert_eq!(found(&state, &pat, "ann@").await, ["Ann"], "[{label}] e-mail address");
+        assert_eq!(found(&state, &pat, "bea.l").await, ["Bea"], "[{label}] username");
+        assert!(found(&state, &pat, "o").await.is_empty(), "[{label}] a prefix, not a substring");
+
+        exec(&state, "UPDATE persons SET last_name = 'Zeller' WHERE first_name = 'Ann'", &[]).await;
+        assert_eq!(found(&state, &pat, "mor").await, ["Bea"], "[{label}] renamed");
+        assert_eq!(found(&state, &pat, "zel").await, ["Ann"], "[{label}]");
+
+        exec(&state, "UPDATE email_addresses SET address = 'anna@corp.test' WHERE address = 'ann@example.com'", &[])
+            .await;
+        assert!(found(&state, &pat, "ann@").await.is_empty(), "[{label}] the old address is gone");
+        assert_eq!(found(&state, &pat, "anna@corp").await, ["Ann"], "[{label}]");
+        exec(&state, "DELETE FROM email_addresses WHERE address = 'anna@corp.test'", &[]).await;
+        assert!(found(&state, &pat, "anna@").await.is_empty(), "[{label}] a deleted address");
+
+        exec(&state, "UPDATE users SET username = 'bee', lower_username = 'bee' WHERE username = 'bea.login'", &[])
+            .await;
+        assert!(found(&state, &pat, "bea.").await.is_empty(), "[{label}] the old username");
+        assert_eq!(found(&state, &pat, "bee").await, ["Bea"], "[{label}] the new username");
+        exec(&state, &format!("UPDATE users SET released_at = {T0} WHERE username = 'bee'"), &[]).await;
+        assert!(
+            found(&state, &pat, "bee").await.is_empty(),
+            "[{label}] a released username is no longer the contact's"
+        );
+
+        let ann = one(
+            &state,
+            "SELECT c.id FROM contacts c JOIN persons p ON p.id = c.person_id WHERE p.first_name = 'Ann'",
+            &[],
+        )
+        .await;
+        exec(&state, "UPDATE contacts SET organization_id = $1 WHERE id = $2", &[&globex.org, &ann]).await;
+        assert!(found(&state, &pat, "zel").await.is_empty(), "[{label}] another company's contact");
+        assert_eq!(found(&state, &gus, "zel").await, ["Ann"], "[{label}]");
+    })
+    .await;
+}
+
 // covers: ADM-2, REG-8
 #[tokio::test]
 async fn a_taken_username_or_a_foreign_account_is_refused_next_to_its_field_with_nothing_written() {

@@ -149,23 +149,21 @@ pub struct ContactRow {
     pub user_type: Option<String>,
 }
 
-/// A `LIKE` pattern matching what starts with `prefix` (its own `%`, `_` and `\` taken literally).
-pub fn prefix_pattern(prefix: &str) -> String {
-    let mut pattern = String::with_capacity(prefix.len() + 1);
-    for c in prefix.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+/// The lower and upper bounds (byte order) of the terms that start with `prefix`, lower-cased.
+fn prefix_range(prefix: &str) -> (String, String) {
+    let lower = prefix.to_lowercase();
+    let upper = format!("{lower}\u{10ffff}");
+    (lower, upper)
 }
 
 /// ADM-1: the organization's contacts but `except_user_id`'s own, by last name then first
-/// name, `limit` rows from `offset`; `prefix` (lower-cased) matches the start of the first or
-/// last name, the username or an e-mail address. The organization drives the query (index
-/// `contacts_organization`): its cost follows the company's size, not the database's.
+/// name, `limit` rows from `offset`; `prefix` matches the start of the first or last name, the
+/// username or an e-mail address, case-insensitively.
+///
+/// Two steps, so the cost follows what is found and shown, not the company's size: the page's
+/// contacts are chosen first, from the range of the prefix in `contact_terms` (migration 0020,
+/// kept by triggers) and only the names they sort by; the e-mail, phone, login and user type
+/// are then read for those rows alone.
 pub async fn search(
     conn: &mut AnyConnection,
     organization_id: &str,
@@ -175,34 +173,41 @@ pub async fn search(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<ContactRow>, StoreError> {
-    let matching = if prefix.is_some() {
-        " AND (lower(p.first_name) LIKE $3 ESCAPE '\\' OR lower(p.last_name) LIKE $3 ESCAPE '\\' \
-              OR u.lower_username LIKE $3 ESCAPE '\\' \
-              OR EXISTS (SELECT 1 FROM email_addresses m WHERE m.person_id = p.id AND lower(m.address) LIKE $3 ESCAPE '\\'))"
-    } else {
-        " AND $3 = ''"
+    let matching = match prefix {
+        Some(_) => {
+            " AND c.id IN (SELECT t.contact_id FROM contact_terms t \
+                           WHERE t.organization_id = $1 AND t.term >= $3 AND t.term < $6)"
+        }
+        None => " AND $3 = '' AND $6 = ''",
     };
+    const CURRENT_LOGIN: &str = "LEFT JOIN users u ON u.id = (SELECT u2.id FROM users u2 \
+         WHERE u2.contact_id = c.id AND u2.released_at IS NULL ORDER BY u2.created_at DESC, u2.id LIMIT 1)";
+    let login_for_filter = if filter == StatusFilter::All { "" } else { CURRENT_LOGIN };
     let sql = format!(
-        "SELECT c.id AS contact_id, p.first_name, p.last_name, u.username, \
+        "WITH page AS ( \
+           SELECT c.id FROM contacts c JOIN persons p ON p.id = c.person_id {login_for_filter} \
+           WHERE c.organization_id = $1 \
+             AND c.person_id <> COALESCE((SELECT me.person_id FROM users me WHERE me.id = $2), '') \
+             {matching}{filter} \
+           ORDER BY lower(p.last_name), lower(p.first_name), c.id LIMIT $4 OFFSET $5) \
+         SELECT c.id AS contact_id, p.first_name, p.last_name, u.username, \
            (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1) AS email, \
            (SELECT f.number FROM phones f WHERE f.person_id = p.id ORDER BY f.is_primary DESC, f.created_at LIMIT 1) AS phone, \
            c.status AS contact_status, u.status AS user_status, t.short_name AS user_type \
-         FROM contacts c JOIN persons p ON p.id = c.person_id \
-         LEFT JOIN users u ON u.id = (SELECT u2.id FROM users u2 WHERE u2.contact_id = c.id AND u2.released_at IS NULL \
-                                      ORDER BY u2.created_at DESC, u2.id LIMIT 1) \
+         FROM page JOIN contacts c ON c.id = page.id JOIN persons p ON p.id = c.person_id \
+         {CURRENT_LOGIN} \
          LEFT JOIN user_types t ON t.id = u.user_type_id \
-         WHERE c.organization_id = $1 \
-           AND c.person_id <> COALESCE((SELECT me.person_id FROM users me WHERE me.id = $2), '') \
-           {matching}{filter} \
-         ORDER BY lower(p.last_name), lower(p.first_name), c.id LIMIT $4 OFFSET $5",
+         ORDER BY lower(p.last_name), lower(p.first_name), c.id",
         filter = filter.condition()
     );
+    let (lower, upper) = prefix.map(prefix_range).unwrap_or_default();
     Ok(sqlx::query_as(&sql)
         .bind(organization_id)
         .bind(except_user_id)
-        .bind(prefix.map(prefix_pattern).unwrap_or_default())
+        .bind(lower)
         .bind(limit)
         .bind(offset)
+        .bind(upper)
         .fetch_all(&mut *conn)
         .await?)
 }
