@@ -112,6 +112,13 @@ const PENDING_FROM: &str = "FROM requests r \
    LEFT JOIN organizations o ON o.id = r.organization_id \
    LEFT JOIN enrollments en ON en.id = r.enrollment_id";
 
+/// What a queue branch needs to decide whether a request is in it: the requester's status
+/// ([`LISTABLE`]) and the current step. The page's rows are chosen from these alone; the
+/// columns shown are read for the chosen rows only ([`page_of`]).
+const CHOOSING_FROM: &str = "FROM requests r \
+   JOIN users u ON u.id = r.user_id \
+   LEFT JOIN approval_steps s ON s.definition_id = r.definition_id AND s.position = r.current_step";
+
 type Query<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
 
 fn bind_approver<'q, O>(query: Query<'q, O>, a: &'q ApproverKey<'q>) -> Query<'q, O> {
@@ -172,18 +179,29 @@ pub async fn pending_for(
     offset: i64,
 ) -> Result<Vec<PendingRow>, StoreError> {
     let union = queue_union(approver);
-    let sql = format!("SELECT * FROM ({union}) q ORDER BY q.submitted_at, q.id LIMIT $8 OFFSET $9");
+    let sql = page_of(&format!("SELECT q.id FROM ({union}) q ORDER BY q.submitted_at, q.id LIMIT $8 OFFSET $9"));
     let rows: Vec<QueueRow> =
         bind_approver(sqlx::query_as(&sql), approver).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
     rows.into_iter().map(PendingRow::try_from).collect()
 }
 
+/// The ids and submission times of the requests `approver` may decide (each branch once).
 fn queue_union(approver: &ApproverKey<'_>) -> String {
     queue_branches(approver)
         .into_iter()
-        .map(|branch| format!("SELECT {PENDING_COLUMNS} {PENDING_FROM} WHERE {LISTABLE} AND {branch}"))
+        .map(|branch| format!("SELECT r.id, r.submitted_at {CHOOSING_FROM} WHERE {LISTABLE} AND {branch}"))
         .collect::<Vec<_>>()
         .join(" UNION ")
+}
+
+/// The rows of the page `chosen` selects (a query of ids in `q`, ordered and limited), in the
+/// queue's order.
+fn page_of(chosen: &str) -> String {
+    let joins = PENDING_FROM.trim_start_matches("FROM requests r");
+    format!(
+        "WITH page AS ({chosen}) SELECT {PENDING_COLUMNS} FROM page JOIN requests r ON r.id = page.id {joins} \
+         ORDER BY r.submitted_at, r.id"
+    )
 }
 
 /// The requests `approver` may decide that come after `after` (submitted at, id) in the queue's
@@ -195,10 +213,10 @@ pub async fn pending_after(
     limit: i64,
 ) -> Result<Vec<PendingRow>, StoreError> {
     let union = queue_union(approver);
-    let sql = format!(
-        "SELECT * FROM ({union}) q WHERE q.submitted_at > $8 OR (q.submitted_at = $8 AND q.id > $9) \
+    let sql = page_of(&format!(
+        "SELECT q.id FROM ({union}) q WHERE q.submitted_at > $8 OR (q.submitted_at = $8 AND q.id > $9) \
          ORDER BY q.submitted_at, q.id LIMIT $10"
-    );
+    ));
     let (at, id) = after.unwrap_or((i64::MIN, ""));
     let rows: Vec<QueueRow> =
         bind_approver(sqlx::query_as(&sql), approver).bind(at).bind(id).bind(limit).fetch_all(&mut *conn).await?;
