@@ -403,6 +403,14 @@ async fn the_search_follows_every_change_to_names_logins_addresses_and_companies
         assert_eq!(found(&state, &pat, "ann@").await, ["Ann"], "[{label}] e-mail address");
         assert_eq!(found(&state, &pat, "bea.l").await, ["Bea"], "[{label}] username");
         assert!(found(&state, &pat, "o").await.is_empty(), "[{label}] a prefix, not a substring");
+        exec(&state, "UPDATE contacts SET status = 'inactive' WHERE person_id IN (SELECT id FROM persons WHERE first_name = 'Ann')", &[])
+            .await;
+        let inactive = contacts(&state, &pat, Some("mor"), StatusFilter::Inactive, 1).await.expect("a search");
+        let inactive: Vec<String> = inactive.rows.into_iter().map(|r| r.first_name).collect();
+        assert_eq!(inactive, ["Ann"], "[{label}] a prefix and a status filter");
+        let active = contacts(&state, &pat, Some("mor"), StatusFilter::Active, 1).await.expect("a search");
+        assert_eq!(active.rows.len(), 1, "[{label}] Bea alone");
+        assert_eq!(active.rows[0].username.as_deref(), Some("bea.login"), "[{label}]");
 
         exec(&state, "UPDATE persons SET last_name = 'Zeller' WHERE first_name = 'Ann'", &[]).await;
         assert_eq!(found(&state, &pat, "mor").await, ["Bea"], "[{label}] renamed");

@@ -161,9 +161,9 @@ fn prefix_range(prefix: &str) -> (String, String) {
 /// username or an e-mail address, case-insensitively.
 ///
 /// Two steps, so the cost follows what is found and shown, not the company's size: the page's
-/// contacts are chosen first, from the range of the prefix in `contact_terms` (migration 0020,
-/// kept by triggers) and only the names they sort by; the e-mail, phone, login and user type
-/// are then read for those rows alone.
+/// contacts are chosen first, with a prefix from its range of `contact_terms` (migration 0020,
+/// kept by triggers), whose index also holds the names the list sorts by; the e-mail, phone,
+/// login and user type are then read for those rows alone.
 pub async fn search(
     conn: &mut AnyConnection,
     organization_id: &str,
@@ -173,23 +173,31 @@ pub async fn search(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<ContactRow>, StoreError> {
-    let matching = match prefix {
-        Some(_) => {
-            " AND c.id IN (SELECT t.contact_id FROM contact_terms t \
-                           WHERE t.organization_id = $1 AND t.term >= $3 AND t.term < $6)"
-        }
-        None => " AND $3 = '' AND $6 = ''",
-    };
     const CURRENT_LOGIN: &str = "LEFT JOIN users u ON u.id = (SELECT u2.id FROM users u2 \
          WHERE u2.contact_id = c.id AND u2.released_at IS NULL ORDER BY u2.created_at DESC, u2.id LIMIT 1)";
+    const NOT_ME: &str = "COALESCE((SELECT me.person_id FROM users me WHERE me.id = $2), '')";
     let login_for_filter = if filter == StatusFilter::All { "" } else { CURRENT_LOGIN };
+    let filter = filter.condition();
+    let chosen = match prefix {
+        // The range of the prefix in the company, from one index; a contact with several
+        // matching terms once (grouped in the list's order: one sort, not two).
+        Some(_) => {
+            let contacts_for_filter = if filter.is_empty() { "" } else { "JOIN contacts c ON c.id = t.contact_id" };
+            format!(
+                "SELECT t.contact_id AS id FROM contact_terms t {contacts_for_filter} {login_for_filter} \
+                 WHERE t.organization_id = $1 AND t.term >= $3 AND t.term < $6 AND t.person_id <> {NOT_ME} {filter} \
+                 GROUP BY t.last_name_key, t.first_name_key, t.contact_id \
+                 ORDER BY t.last_name_key, t.first_name_key, t.contact_id LIMIT $4 OFFSET $5"
+            )
+        }
+        None => format!(
+            "SELECT c.id FROM contacts c JOIN persons p ON p.id = c.person_id {login_for_filter} \
+             WHERE c.organization_id = $1 AND c.person_id <> {NOT_ME} AND $3 = '' AND $6 = '' {filter} \
+             ORDER BY lower(p.last_name), lower(p.first_name), c.id LIMIT $4 OFFSET $5"
+        ),
+    };
     let sql = format!(
-        "WITH page AS ( \
-           SELECT c.id FROM contacts c JOIN persons p ON p.id = c.person_id {login_for_filter} \
-           WHERE c.organization_id = $1 \
-             AND c.person_id <> COALESCE((SELECT me.person_id FROM users me WHERE me.id = $2), '') \
-             {matching}{filter} \
-           ORDER BY lower(p.last_name), lower(p.first_name), c.id LIMIT $4 OFFSET $5) \
+        "WITH page AS ({chosen}) \
          SELECT c.id AS contact_id, p.first_name, p.last_name, u.username, \
            (SELECT e.address FROM email_addresses e WHERE e.person_id = p.id ORDER BY e.is_primary DESC, e.created_at LIMIT 1) AS email, \
            (SELECT f.number FROM phones f WHERE f.person_id = p.id ORDER BY f.is_primary DESC, f.created_at LIMIT 1) AS phone, \
@@ -197,8 +205,7 @@ pub async fn search(
          FROM page JOIN contacts c ON c.id = page.id JOIN persons p ON p.id = c.person_id \
          {CURRENT_LOGIN} \
          LEFT JOIN user_types t ON t.id = u.user_type_id \
-         ORDER BY lower(p.last_name), lower(p.first_name), c.id",
-        filter = filter.condition()
+         ORDER BY lower(p.last_name), lower(p.first_name), c.id"
     );
     let (lower, upper) = prefix.map(prefix_range).unwrap_or_default();
     Ok(sqlx::query_as(&sql)
