@@ -104,8 +104,8 @@ const PENDING_COLUMNS: &str = "r.id, r.kind, p.first_name, p.last_name, u.userna
    (SELECT d.comment FROM request_decisions d WHERE d.request_id = r.id AND d.decision = 'approved' \
       ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS last_comment";
 
-const PENDING_FROM: &str = "FROM requests r \
-   JOIN users u ON u.id = r.user_id \
+/// What the shown columns read, joined to a request `r`.
+const PENDING_JOINS: &str = "JOIN users u ON u.id = r.user_id \
    JOIN persons p ON p.id = u.person_id \
    LEFT JOIN approval_steps s ON s.definition_id = r.definition_id AND s.position = r.current_step \
    LEFT JOIN user_types ut ON ut.id = r.user_type_id \
@@ -197,9 +197,8 @@ fn queue_union(approver: &ApproverKey<'_>) -> String {
 /// The rows of the page `chosen` selects (a query of ids in `q`, ordered and limited), in the
 /// queue's order.
 fn page_of(chosen: &str) -> String {
-    let joins = PENDING_FROM.trim_start_matches("FROM requests r");
     format!(
-        "WITH page AS ({chosen}) SELECT {PENDING_COLUMNS} FROM page JOIN requests r ON r.id = page.id {joins} \
+        "WITH page AS ({chosen}) SELECT {PENDING_COLUMNS} FROM page JOIN requests r ON r.id = page.id {PENDING_JOINS} \
          ORDER BY r.submitted_at, r.id"
     )
 }
@@ -229,7 +228,9 @@ pub async fn decidable(
     approver: &ApproverKey<'_>,
     request_id: &str,
 ) -> Result<Option<PendingRow>, StoreError> {
-    let sql = format!("SELECT {PENDING_COLUMNS} {PENDING_FROM} WHERE r.id = $8 AND {LISTABLE} AND {MAY_DECIDE}");
+    let sql = format!(
+        "SELECT {PENDING_COLUMNS} FROM requests r {PENDING_JOINS} WHERE r.id = $8 AND {LISTABLE} AND {MAY_DECIDE}"
+    );
     let row: Option<QueueRow> =
         bind_approver(sqlx::query_as(&sql), approver).bind(request_id).fetch_optional(&mut *conn).await?;
     row.map(PendingRow::try_from).transpose()
@@ -272,7 +273,7 @@ mod tests {
             is_merchant_admin: merchant,
             sales_of: None,
         };
-        let mut sql = vec![MAY_DECIDE, LISTABLE, PENDING_COLUMNS, PENDING_FROM];
+        let mut sql = vec![MAY_DECIDE, LISTABLE, PENDING_COLUMNS, PENDING_JOINS];
         sql.extend(queue_branches(&key(false)));
         sql.extend(queue_branches(&key(true)));
         let sql = sql.join(" ");

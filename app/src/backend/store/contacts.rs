@@ -176,20 +176,21 @@ pub async fn search(
     const CURRENT_LOGIN: &str = "LEFT JOIN users u ON u.id = (SELECT u2.id FROM users u2 \
          WHERE u2.contact_id = c.id AND u2.released_at IS NULL ORDER BY u2.created_at DESC, u2.id LIMIT 1)";
     const NOT_ME: &str = "COALESCE((SELECT me.person_id FROM users me WHERE me.id = $2), '')";
-    let login_for_filter = if filter == StatusFilter::All { "" } else { CURRENT_LOGIN };
+    // A status filter reads the contact and its current login; the list of all does not.
+    let (contacts_for_filter, login_for_filter) = match filter {
+        StatusFilter::All => ("", ""),
+        _ => ("JOIN contacts c ON c.id = t.contact_id", CURRENT_LOGIN),
+    };
     let filter = filter.condition();
     let chosen = match prefix {
         // The range of the prefix in the company, from one index; a contact with several
         // matching terms once (grouped in the list's order: one sort, not two).
-        Some(_) => {
-            let contacts_for_filter = if filter.is_empty() { "" } else { "JOIN contacts c ON c.id = t.contact_id" };
-            format!(
-                "SELECT t.contact_id AS id FROM contact_terms t {contacts_for_filter} {login_for_filter} \
+        Some(_) => format!(
+            "SELECT t.contact_id AS id FROM contact_terms t {contacts_for_filter} {login_for_filter} \
                  WHERE t.organization_id = $1 AND t.term >= $3 AND t.term < $6 AND t.person_id <> {NOT_ME} {filter} \
                  GROUP BY t.last_name_key, t.first_name_key, t.contact_id \
                  ORDER BY t.last_name_key, t.first_name_key, t.contact_id LIMIT $4 OFFSET $5"
-            )
-        }
+        ),
         None => format!(
             "SELECT c.id FROM contacts c JOIN persons p ON p.id = c.person_id {login_for_filter} \
              WHERE c.organization_id = $1 AND c.person_id <> {NOT_ME} AND $3 = '' AND $6 = '' {filter} \
