@@ -31,6 +31,9 @@ pub enum AppError {
     /// SEC-1: every password hasher was busy for longer than a request should wait.
     #[error("The server is busy. Please try again in a moment. (reference {reference})")]
     Busy { reference: String },
+    /// The database could not write: the server is out of storage space. Nothing was saved.
+    #[error("We could not save this: the server is out of storage space. Nothing was changed; please try again later. (reference {reference})")]
+    OutOfSpace { reference: String },
     #[error("Something went wrong on our side. Please try again. (reference {reference})")]
     Internal { reference: String },
     /// Transport problems (offline, server unreachable) seen by the browser.

@@ -66,11 +66,7 @@ pub async fn session_user_id(session: &Session, state: &AppState) -> Option<Stri
     let user_id: String = session.get(USER_ID).await.ok().flatten()?;
     let signed_in_at: i64 = session.get(SIGNED_IN_AT).await.ok().flatten()?;
     let last_seen: Option<i64> = session.get(LAST_SEEN).await.ok().flatten();
-    let limits = {
-        let mut conn = state.db.pool().acquire().await.ok()?;
-        let settings = crate::backend::settings::Settings::cached(state.db.settings_cache(), &mut conn).await.ok()?;
-        SessionLimits::of(&settings)
-    };
+    let limits = SessionLimits::of(&*crate::backend::settings::Settings::current(&state.db).await.ok()?);
     let now = state.now_ms();
     match liveness(now, signed_in_at, last_seen, limits) {
         Liveness::Ended => {
@@ -104,6 +100,10 @@ pub fn to_app_error(err: ServiceError, reference: String) -> AppError {
         ServiceError::Conflict(code) => AppError::Conflict { code, reference },
         ServiceError::Unauthenticated => AppError::Unauthenticated,
         ServiceError::Busy => AppError::Busy { reference },
+        ServiceError::Store(e) if e.is_out_of_space() => {
+            tracing::error!(reference = %reference, error = %e, "database out of space");
+            AppError::OutOfSpace { reference }
+        }
         ServiceError::Store(e) if e.is_unavailable() => {
             tracing::warn!(reference = %reference, error = %e, "database unavailable");
             AppError::Busy { reference }
@@ -136,7 +136,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy { .. } | AppError::OutOfSpace { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

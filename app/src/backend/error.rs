@@ -102,11 +102,23 @@ impl StoreError {
         }
     }
 
+    /// The database has no room to write: SQLite's `SQLITE_FULL` (the disk, or a page limit),
+    /// PostgreSQL's class 53100 (disk full). The statement was rolled back, so nothing was
+    /// written; unlike a lost connection it lasts until an operator frees space.
+    pub fn is_out_of_space(&self) -> bool {
+        let Self::Database(sqlx::Error::Database(db)) = self else { return false };
+        let code = db.code().unwrap_or_default();
+        code == "53100" || code.parse::<i32>().is_ok_and(|c| c & 0xff == SQLITE_FULL)
+    }
+
     /// For row conversions: a stored string that does not parse into its domain enum.
     pub fn corrupt(what: &str, value: &str) -> Self {
         Self::Corrupt(format!("{what} {value:?}"))
     }
 }
+
+/// SQLite's primary result code for "database or disk is full".
+const SQLITE_FULL: i32 = 13;
 
 /// Parses a stored string into its vocabulary enum (`domain::vocabulary`), once, in the store.
 pub fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> Result<T, StoreError> {

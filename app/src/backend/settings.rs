@@ -124,6 +124,17 @@ impl Settings {
         cache.keep(generation, loaded.clone());
         Ok(loaded)
     }
+
+    /// The same copy for a caller that holds no connection: one is taken from `db`'s pool only
+    /// when the copy is stale. Handing a connection back costs a round trip to SQLite's worker
+    /// thread (sqlx pings it on release), so a fresh copy must not take one.
+    pub async fn current(db: &crate::backend::db::Db) -> Result<Arc<Self>, StoreError> {
+        if let Some(fresh) = db.settings_cache().fresh() {
+            return Ok(fresh);
+        }
+        let mut conn = db.pool().acquire().await?;
+        Self::cached(db.settings_cache(), &mut conn).await
+    }
 }
 
 /// How long another instance's change of a setting may go unseen here.

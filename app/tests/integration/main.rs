@@ -23,6 +23,7 @@ mod enrollments;
 mod integrations;
 mod login_help;
 mod online_access;
+mod out_of_space;
 mod partial_registration;
 mod password_change;
 mod profile;

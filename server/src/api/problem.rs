@@ -13,6 +13,8 @@ use app::api::ssr::RequestRef;
 use app::backend::ServiceError;
 use app::domain::{ConflictCode, FieldError};
 
+use crate::middleware::rpc_errors::OUT_OF_SPACE_RETRY_AFTER;
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A problem (RFC 9457).
@@ -172,6 +174,19 @@ impl ApiError {
             .with_header(header::RETRY_AFTER, "5")
     }
 
+    /// The database has no room to write (a full disk): nothing was saved, and retrying at
+    /// once will not help, so clients are asked to wait a minute.
+    fn out_of_space(reference: &str) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "out-of-space",
+            "The server is out of storage space",
+            "Nothing was changed. Try again later.",
+            reference,
+        )
+        .with_header(header::RETRY_AFTER, OUT_OF_SPACE_RETRY_AFTER)
+    }
+
     /// What a use case's error answers; internal detail goes to the log, never to the client.
     pub fn from_service(err: ServiceError, reference: &str) -> Self {
         match err {
@@ -188,6 +203,10 @@ impl ApiError {
             | ServiceError::AccessNotActive => Self::unauthorized(reference, true),
             ServiceError::Locked => Self::too_many_requests(reference, 60),
             ServiceError::Busy => Self::busy(reference),
+            ServiceError::Store(e) if e.is_out_of_space() => {
+                tracing::error!(reference = %reference, error = %e, "database out of space");
+                Self::out_of_space(reference)
+            }
             ServiceError::Store(e) if e.is_unavailable() => {
                 tracing::warn!(reference = %reference, error = %e, "database unavailable");
                 Self::busy(reference)
