@@ -11,6 +11,19 @@ pub fn is_content_hashed(path: &str) -> bool {
         .any(|part| part.len() == 22 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
+/// A page the server answers without rendering the app (a refusal before any handler, or an
+/// action that failed where no page of its own can show it): the site's stylesheet, a heading
+/// and the message in an alert, and a way home. `message` is the server's own text.
+pub fn plain_page(title: &str, message: &str) -> String {
+    let stylesheet = stylesheet_href();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Gatehouse</title>\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main id=\"main\"><section class=\"panel\">\
+         <h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"/\">Go to the home page</a></p>\
+         </section></main></body></html>"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_content_hashed;

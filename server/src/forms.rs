@@ -9,15 +9,17 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
+use axum::Extension;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_axum::ResponseOptions;
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
+use app::api::ssr::RequestRef;
 use app::api::types::{without_secrets, FormSubmission, SecretAnswer, ShownSecret};
 use app::api::AppError;
 use app::backend::authz::CallerCache;
@@ -240,11 +242,19 @@ pub async fn render_with<T: Clone + Send + Sync + 'static>(
     response
 }
 
-/// LOG-5: signing out ends the session on the server.
-pub async fn logout(session: Session) -> Response {
+/// LOG-5: signing out ends the session on the server. When the database cannot record that
+/// (unreachable, or out of space) the user is told they are still signed in, with the request's
+/// reference, rather than shown a bare error or a home page that suggests they are signed out.
+pub async fn logout(session: Session, reference: Option<Extension<RequestRef>>) -> Response {
     if let Err(e) = session.flush().await {
         tracing::error!(error = %e, "could not end the session");
-        return internal();
+        let reference = reference.map(|Extension(r)| r.0).unwrap_or_default();
+        let message = format!(
+            "We could not sign you out: the server could not save the change, so you are still signed in. \
+             Please try again in a minute. (reference {reference})"
+        );
+        let page = crate::assets::plain_page("Not signed out", &message);
+        return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "60")], Html(page)).into_response();
     }
     Redirect::to("/").into_response()
 }

@@ -184,6 +184,31 @@ pub async fn migrated_state(url: &str, clock: TestClock) -> AppState {
     }
 }
 
+/// SQLite's page limit on every pooled connection of `db` (a per-connection setting, so all of
+/// them are held at once): a write that needs a page past `limit` then fails with
+/// `SQLITE_FULL`, exactly as it does on a full disk (issue 11's disk-full fault).
+///
+/// # Panics
+/// When a connection cannot be had or the setting is refused.
+pub async fn limit_sqlite_pages(db: &Db, limit: i64) {
+    let pool = db.pool();
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        let mut conn = pool.acquire().await.expect("a connection");
+        sqlx::query(&format!("PRAGMA max_page_count = {limit}")).execute(&mut *conn).await.expect("page limit");
+        held.push(conn);
+    }
+}
+
+/// The pages a SQLite database has now.
+///
+/// # Panics
+/// When the query fails.
+pub async fn sqlite_pages(db: &Db) -> i64 {
+    let (pages,): (i64,) = sqlx::query_as("PRAGMA page_count").fetch_one(db.pool()).await.expect("page count");
+    pages
+}
+
 /// Rows in `table` (a schema name from the test itself, never input).
 ///
 /// # Panics

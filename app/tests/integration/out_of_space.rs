@@ -7,20 +7,9 @@ use app::api::ssr::to_app_error;
 use app::api::AppError;
 use app::backend::{ServiceError, TestClock};
 use app::testing::{
-    count_rows, individual_fields, migrated_state, register_as, registration_counts, sqlite_file, T0,
+    count_rows, individual_fields, limit_sqlite_pages, migrated_state, register_as, registration_counts, sqlite_file,
+    sqlite_pages, T0,
 };
-
-/// Sets SQLite's page limit on every connection of the pool (it is a per-connection setting):
-/// all of them are held at once, so each is one the pool will hand out later.
-async fn limit_pages(state: &app::backend::AppState, limit: i64) {
-    let pool = state.db.pool();
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        let mut conn = pool.acquire().await.expect("a connection");
-        sqlx::query(&format!("PRAGMA max_page_count = {limit}")).execute(&mut *conn).await.expect("page limit");
-        held.push(conn);
-    }
-}
 
 async fn one_number(state: &app::backend::AppState, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(state.db.pool()).await.expect(sql);
@@ -34,8 +23,7 @@ async fn a_full_database_is_answered_out_of_space_and_writes_nothing() {
     // the pool, and an in-memory database would go with it.
     let file = sqlite_file();
     let state = migrated_state(&file.url, TestClock::at(T0)).await;
-    let pages = one_number(&state, "PRAGMA page_count").await;
-    limit_pages(&state, pages).await;
+    limit_sqlite_pages(&state.db, sqlite_pages(&state.db).await).await;
 
     // The free room left in existing pages takes a few registrations; one soon needs a page.
     let mut refused = None;
@@ -60,9 +48,14 @@ async fn a_full_database_is_answered_out_of_space_and_writes_nothing() {
     assert!(message.contains("out of storage space") && message.contains("ref-full"), "{message}");
 
     // Room again: the same database takes the next registration.
-    limit_pages(&state, 1_073_741_823).await;
+    limit_sqlite_pages(&state.db, 1_073_741_823).await;
     let users = count_rows(&state.db, "users").await;
-    register_as(&state, "individual", &individual_fields("Room.Again")).await.expect("registration after space returns");
+    register_as(&state, "individual", &individual_fields("Room.Again"))
+        .await
+        .expect("registration after space returns");
     assert_eq!(count_rows(&state.db, "users").await, users + 1);
-    assert_eq!(one_number(&state, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'").await, 0);
+    assert_eq!(
+        one_number(&state, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'").await,
+        0
+    );
 }

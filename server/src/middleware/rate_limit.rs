@@ -107,13 +107,7 @@ pub async fn limit(request: Request, next: Next) -> Response {
         let body = serde_json::to_string(&error).unwrap_or_default();
         return (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     }
-    let stylesheet = crate::assets::stylesheet_href();
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many attempts · Gatehouse</title>\
-         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main id=\"main\"><section class=\"panel\">\
-         <h1>Too many attempts</h1><p role=\"alert\">{error}</p><p><a href=\"/\">Go to the home page</a></p>\
-         </section></main></body></html>"
-    );
+    let page = crate::assets::plain_page("Too many attempts", &error.to_string());
     (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], Html(page)).into_response()
 }
 

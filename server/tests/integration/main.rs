@@ -22,6 +22,7 @@ mod http_hostile_input;
 mod http_login_help;
 mod http_metrics;
 mod http_openapi;
+mod http_out_of_space;
 mod http_page_scripts;
 mod http_partial_registration;
 mod http_password_change;
