@@ -106,7 +106,8 @@ if [ "${BENCH_LIGHTHOUSE:-on}" != off ]; then
   cargo leptos build --release --precompress
   LH_DIR="${GATEHOUSE_TOOLS:-$HOME/.gatehouse-tools}/lighthouse"
   if [ ! -x "$LH_DIR/node_modules/.bin/lighthouse" ]; then
-    npm install --silent --no-audit --no-fund --prefix "$LH_DIR" lighthouse@12.8.2
+    npm install --loglevel=error --no-audit --no-fund --prefix "$LH_DIR" lighthouse@12.8.2 \
+      || { echo "bench: could not install Lighthouse from the npm registry (see npm's error above)" >&2; exit 1; }
   fi
   start_server "$work/lighthouse.db" "${CARGO_TARGET_DIR:-target}/release/gatehouse"
   # /register is the target; a registration form (the first page that loads the app's wasm) is
