@@ -36,7 +36,8 @@ impl Clock for TestClock {
     }
 }
 
-pub const MINUTE_MS: i64 = 60_000;
+pub const SECOND_MS: i64 = 1_000;
+pub const MINUTE_MS: i64 = 60 * SECOND_MS;
 pub const HOUR_MS: i64 = 60 * MINUTE_MS;
 
 /// Formats epoch milliseconds as an RFC 3339 UTC timestamp (for display and e-mail headers).

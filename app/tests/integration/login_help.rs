@@ -194,6 +194,35 @@ async fn a_request_whose_handling_fails_is_let_go_and_the_next_run_sends_its_mai
     .await;
 }
 
+// covers: LOG-4 (issue 11: a claim that could be neither handled nor let go, as on a full
+// disk, is taken again once its short lease runs out, and mailed once)
+#[tokio::test]
+async fn a_claim_that_was_never_let_go_is_taken_again_after_its_lease_and_mailed_once() {
+    for_each_database(|db| async move {
+        let label = db.label;
+        let clock = TestClock::at(T0);
+        let state = migrated_state(&db.url, clock.clone()).await;
+        registered(&state, &individual_fields("ann.lee")).await;
+        login_help::request_login_help(
+            &state,
+            &app::domain::LoginHelpRequest { username: Some("ann.lee".into()), email: None },
+        )
+        .await
+        .unwrap();
+        // Another instance claims it and is never heard of again (its writes refused, or gone).
+        let claimed = login_help_store::claim_requests(&state.db, T0, login_help::LEASE_MS, 20).await.unwrap();
+        assert_eq!(claimed.len(), 1, "[{label}]");
+        assert_eq!(login_help::send_login_help(&state).await.unwrap(), 0, "[{label}] leased: left alone");
+
+        clock.advance_ms(login_help::LEASE_MS + 1);
+        assert!(login_help::LEASE_MS <= 15_000, "[{label}] a stuck claim waits seconds, not minutes");
+        assert_eq!(login_help::send_login_help(&state).await.unwrap(), 1, "[{label}] taken again and mailed");
+        assert_eq!(help_mails(&state).await.len(), 1, "[{label}]");
+        assert_eq!(count_rows(&state.db, "forgot_requests").await, 0, "[{label}]");
+    })
+    .await;
+}
+
 // covers: LOG-4 (issue 11: the database gone is "busy, try again" (503), not a 500)
 #[tokio::test]
 async fn a_request_while_the_database_is_unreachable_is_answered_busy() {
