@@ -17,7 +17,8 @@ pub fn is_content_hashed(path: &str) -> bool {
 pub fn plain_page(title: &str, message: &str) -> String {
     let stylesheet = stylesheet_href();
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Gatehouse</title>\
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Gatehouse</title>\
          <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main id=\"main\"><section class=\"panel\">\
          <h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"/\">Go to the home page</a></p>\
          </section></main></body></html>"
