@@ -214,8 +214,8 @@ async fn a_claim_that_was_never_let_go_is_taken_again_after_its_lease_and_mailed
         assert_eq!(claimed.len(), 1, "[{label}]");
         assert_eq!(login_help::send_login_help(&state).await.unwrap(), 0, "[{label}] leased: left alone");
 
-        clock.advance_ms(login_help::LEASE_MS + 1);
-        assert!(login_help::LEASE_MS <= 15_000, "[{label}] a stuck claim waits seconds, not minutes");
+        // Fifteen seconds on, not five minutes: the claim has run out and is taken again.
+        clock.advance_ms(15_001);
         assert_eq!(login_help::send_login_help(&state).await.unwrap(), 1, "[{label}] taken again and mailed");
         assert_eq!(help_mails(&state).await.len(), 1, "[{label}]");
         assert_eq!(count_rows(&state.db, "forgot_requests").await, 0, "[{label}]");
