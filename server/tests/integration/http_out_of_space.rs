@@ -1,7 +1,8 @@
 //! Issue 11's disk-full fault over HTTP, on a SQLite file (the soak's database): a form post
 //! that cannot be saved is answered 503 "out of storage space" on its page, with the request's
-//! reference, and writes nothing; a sign-out the database cannot record says the user is still
-//! signed in, and the session does go on working until it can be ended.
+//! reference, and writes nothing (the JSON API answers its out-of-space problem); a sign-out the
+//! database cannot record says the user is still signed in, and the session does go on working
+//! until it can be ended.
 
 use reqwest::StatusCode;
 
@@ -71,4 +72,50 @@ async fn a_sign_out_the_database_cannot_record_says_so_and_the_session_goes_on()
     assert_eq!(app.post_form("/logout", &[] as &[(&str, &str)]).await.status(), StatusCode::SEE_OTHER);
     assert!(!signed_in(&app.page("/").await), "signed out once the database records it");
     assert_eq!(app.count("sessions").await, 0);
+}
+
+// covers: API-5
+#[tokio::test]
+async fn an_api_registration_on_a_full_database_is_the_out_of_space_problem() {
+    use app::domain::integration::ApiScope;
+    let app = spawn_app(app::testing::sqlite_file()).await;
+    let (_, secret) = app::testing::integration_user(&app.state, "cpq", &[ApiScope::RegistrationsWrite], &[]).await;
+    let api = reqwest::Client::new();
+    let token: serde_json::Value = api
+        .post(app.url("/api/v1/token"))
+        .basic_auth("cpq", Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("POST /token")
+        .json()
+        .await
+        .expect("token");
+    let bearer = token["access_token"].as_str().expect("access_token").to_owned();
+    limit_sqlite_pages(&app.state.db, sqlite_pages(&app.state.db).await).await;
+
+    let mut refused = None;
+    for n in 0..200 {
+        let before = app.counts().await;
+        let mut body = serde_json::json!({ "user_type": "individual" });
+        for (k, v) in app::testing::individual_fields(&format!("Api.Full.{n}")) {
+            body[k] = serde_json::json!(v);
+        }
+        let response =
+            api.post(app.url("/api/v1/registrations")).bearer_auth(&bearer).json(&body).send().await.expect("POST");
+        if response.status() == StatusCode::CREATED {
+            continue;
+        }
+        assert_eq!(app.counts().await, before, "a refused registration writes nothing");
+        refused = Some(response);
+        break;
+    }
+    let response = refused.expect("a database at its page limit refuses a registration");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header_value(&response, "retry-after").as_deref(), Some("60"));
+    let reference = header_value(&response, "x-request-id").expect("the request's reference");
+    let problem: serde_json::Value = response.json().await.expect("problem+json");
+    assert_eq!(problem["type"], "/api/v1/problems/out-of-space", "{problem}");
+    assert_eq!(problem["status"], 503);
+    assert_eq!(problem["reference"], reference.as_str());
 }
