@@ -4,37 +4,45 @@
 //! database cannot record says the user is still signed in, and the session does go on working
 //! until it can be ended.
 
-use reqwest::StatusCode;
+use reqwest::{Response, StatusCode};
 
 use app::testing::{limit_sqlite_pages, sqlite_pages};
 
-use crate::common::{header_value, spawn_app};
+use crate::common::{header_value, spawn_app, TestApp};
+
+/// Registers new users through `post` (given a fresh username) until one is not answered
+/// `accepted`: the room left in existing pages takes a few, one soon needs a page. Asserts
+/// that the refused one wrote nothing, and answers its response.
+async fn first_refused<F, Fut>(app: &TestApp, accepted: StatusCode, post: F) -> Response
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<Response>>,
+{
+    for n in 0..200 {
+        let before = app.counts().await;
+        let response = post(format!("Full.{n}")).await.expect("POST");
+        if response.status() != accepted {
+            assert_eq!(app.counts().await, before, "a refused registration writes nothing");
+            return response;
+        }
+    }
+    panic!("a database at its page limit refuses a registration");
+}
 
 // covers: LOG-1, REG-14
 #[tokio::test]
 async fn a_registration_on_a_full_database_is_answered_out_of_space_on_its_page() {
     let app = spawn_app(app::testing::sqlite_file()).await;
     limit_sqlite_pages(&app.state.db, sqlite_pages(&app.state.db).await).await;
-    // The room left in existing pages takes a few registrations; one soon needs a page.
-    let mut refused = None;
-    for n in 0..200 {
-        let before = app.counts().await;
+    let response = first_refused(&app, StatusCode::SEE_OTHER, |username| {
         let (client, _jar) = crate::common::browser();
-        let response = client
+        client
             .post(app.url("/register/individual"))
             .header(reqwest::header::ORIGIN, app.origin())
-            .form(&app::testing::individual_fields(&format!("Full.{n}")))
+            .form(&app::testing::individual_fields(&username))
             .send()
-            .await
-            .expect("POST");
-        if response.status() == StatusCode::SEE_OTHER {
-            continue;
-        }
-        assert_eq!(app.counts().await, before, "a refused registration writes nothing");
-        refused = Some(response);
-        break;
-    }
-    let response = refused.expect("a database at its page limit refuses a registration");
+    })
+    .await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let reference = header_value(&response, "x-request-id").expect("the request's reference");
     let html = response.text().await.expect("page");
@@ -94,23 +102,14 @@ async fn an_api_registration_on_a_full_database_is_the_out_of_space_problem() {
     let bearer = token["access_token"].as_str().expect("access_token").to_owned();
     limit_sqlite_pages(&app.state.db, sqlite_pages(&app.state.db).await).await;
 
-    let mut refused = None;
-    for n in 0..200 {
-        let before = app.counts().await;
+    let response = first_refused(&app, StatusCode::CREATED, |username| {
         let mut body = serde_json::json!({ "user_type": "individual" });
-        for (k, v) in app::testing::individual_fields(&format!("Api.Full.{n}")) {
+        for (k, v) in app::testing::individual_fields(&username) {
             body[k] = serde_json::json!(v);
         }
-        let response =
-            api.post(app.url("/api/v1/registrations")).bearer_auth(&bearer).json(&body).send().await.expect("POST");
-        if response.status() == StatusCode::CREATED {
-            continue;
-        }
-        assert_eq!(app.counts().await, before, "a refused registration writes nothing");
-        refused = Some(response);
-        break;
-    }
-    let response = refused.expect("a database at its page limit refuses a registration");
+        api.post(app.url("/api/v1/registrations")).bearer_auth(&bearer).json(&body).send()
+    })
+    .await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(header_value(&response, "retry-after").as_deref(), Some("60"));
     let reference = header_value(&response, "x-request-id").expect("the request's reference");
