@@ -5,6 +5,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use crate::backend::error::{parse_stored, StoreError};
+use crate::backend::store::json_rows;
 use crate::domain::RequestKind;
 
 /// Who is asking: a company user (with the permissions that matter here) or a merchant admin.
@@ -58,7 +59,7 @@ pub struct PendingRow {
     pub last_comment: Option<String>,
 }
 
-#[derive(FromRow)]
+#[derive(FromRow, serde::Deserialize)]
 struct QueueRow {
     id: String,
     kind: String,
@@ -179,9 +180,9 @@ pub async fn pending_for(
     offset: i64,
 ) -> Result<Vec<PendingRow>, StoreError> {
     let union = queue_union(approver);
-    let sql = page_of(&format!("SELECT q.id FROM ({union}) q ORDER BY q.submitted_at, q.id LIMIT $8 OFFSET $9"));
+    let sql = page_of(conn, &format!("SELECT q.id FROM ({union}) q ORDER BY q.submitted_at, q.id LIMIT $8 OFFSET $9"));
     let rows: Vec<QueueRow> =
-        bind_approver(sqlx::query_as(&sql), approver).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+        json_rows::fetch(conn, bind_approver(sqlx::query_as(&sql), approver).bind(limit).bind(offset)).await?;
     rows.into_iter().map(PendingRow::try_from).collect()
 }
 
@@ -195,13 +196,16 @@ fn queue_union(approver: &ApproverKey<'_>) -> String {
 }
 
 /// The rows of the page `chosen` selects (a query of ids in `q`, ordered and limited), in the
-/// queue's order.
-fn page_of(chosen: &str) -> String {
-    format!(
-        "WITH page AS ({chosen}) SELECT {PENDING_COLUMNS} FROM page JOIN requests r ON r.id = page.id {PENDING_JOINS} \
-         ORDER BY r.submitted_at, r.id"
-    )
+/// queue's order, as one JSON array ([`json_rows`]).
+fn page_of(conn: &AnyConnection, chosen: &str) -> String {
+    let rows = format!("SELECT {PENDING_COLUMNS} FROM requests r {PENDING_JOINS} WHERE r.id IN (SELECT id FROM page)");
+    let page = json_rows::wrap(conn, &rows, QUEUE_COLUMNS, "submitted_at, id");
+    format!("WITH page AS ({chosen}) {page}")
 }
+
+/// The names [`PENDING_COLUMNS`] gives, in [`QueueRow`]'s field order.
+const QUEUE_COLUMNS: &str = "id, kind, first_name, last_name, username, email, user_type, company, enrollment, \
+   submitted_at, current_step, step_count, last_comment";
 
 /// The requests `approver` may decide that come after `after` (submitted at, id) in the queue's
 /// order, at most `limit`: keyset paging for the JSON API (API-4).
@@ -212,13 +216,16 @@ pub async fn pending_after(
     limit: i64,
 ) -> Result<Vec<PendingRow>, StoreError> {
     let union = queue_union(approver);
-    let sql = page_of(&format!(
-        "SELECT q.id FROM ({union}) q WHERE q.submitted_at > $8 OR (q.submitted_at = $8 AND q.id > $9) \
-         ORDER BY q.submitted_at, q.id LIMIT $10"
-    ));
+    let sql = page_of(
+        conn,
+        &format!(
+            "SELECT q.id FROM ({union}) q WHERE q.submitted_at > $8 OR (q.submitted_at = $8 AND q.id > $9) \
+             ORDER BY q.submitted_at, q.id LIMIT $10"
+        ),
+    );
     let (at, id) = after.unwrap_or((i64::MIN, ""));
     let rows: Vec<QueueRow> =
-        bind_approver(sqlx::query_as(&sql), approver).bind(at).bind(id).bind(limit).fetch_all(&mut *conn).await?;
+        json_rows::fetch(conn, bind_approver(sqlx::query_as(&sql), approver).bind(at).bind(id).bind(limit)).await?;
     rows.into_iter().map(PendingRow::try_from).collect()
 }
 

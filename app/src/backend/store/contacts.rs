@@ -4,6 +4,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use crate::backend::store::json_rows;
+
 use crate::backend::error::{parse_stored, StoreError};
 use crate::domain::{RecordStatus, UserStatus};
 
@@ -136,7 +138,7 @@ impl StatusFilter {
 }
 
 /// One row of Contact Management (ADM-1).
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Deserialize)]
 pub struct ContactRow {
     pub contact_id: String,
     pub first_name: String,
@@ -205,19 +207,27 @@ pub async fn search(
            c.status AS contact_status, u.status AS user_status, t.short_name AS user_type \
          FROM page JOIN contacts c ON c.id = page.id JOIN persons p ON p.id = c.person_id \
          {CURRENT_LOGIN} \
-         LEFT JOIN user_types t ON t.id = u.user_type_id \
-         ORDER BY lower(p.last_name), lower(p.first_name), c.id"
+         LEFT JOIN user_types t ON t.id = u.user_type_id"
+    );
+    // One JSON array for the page (json_rows: one row through the driver, not 25).
+    let sql = json_rows::wrap(
+        conn,
+        &sql,
+        "contact_id, first_name, last_name, username, email, phone, contact_status, user_status, user_type",
+        "lower(last_name), lower(first_name), contact_id",
     );
     let (lower, upper) = prefix.map(prefix_range).unwrap_or_default();
-    Ok(sqlx::query_as(&sql)
-        .bind(organization_id)
-        .bind(except_user_id)
-        .bind(lower)
-        .bind(limit)
-        .bind(offset)
-        .bind(upper)
-        .fetch_all(&mut *conn)
-        .await?)
+    json_rows::fetch(
+        conn,
+        sqlx::query_as(&sql)
+            .bind(organization_id)
+            .bind(except_user_id)
+            .bind(lower)
+            .bind(limit)
+            .bind(offset)
+            .bind(upper),
+    )
+    .await
 }
 
 /// What the contact's Details tab shows and edits (ADM-3).

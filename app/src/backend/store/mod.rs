@@ -18,6 +18,7 @@ pub mod email_addresses;
 pub mod email_confirmations;
 pub mod idempotency;
 pub mod integration_users;
+pub mod json_rows;
 pub mod login_help;
 pub mod online_access;
 pub mod organizations;

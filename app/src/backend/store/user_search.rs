@@ -14,7 +14,9 @@
 
 use std::collections::VecDeque;
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
+
+use crate::backend::store::json_rows;
 
 use crate::backend::error::{parse_stored, StoreError};
 use crate::domain::UserStatus;
@@ -79,7 +81,7 @@ impl Source {
 
 /// One candidate row: its key and every term of its user that could match, to decide whether
 /// this is the user's first match.
-#[derive(Debug, FromRow)]
+#[derive(Debug, serde::Deserialize)]
 struct Candidate {
     term: String,
     person_id: String,
@@ -210,11 +212,17 @@ async fn read_window(
          FROM {from} {filter} \
          ORDER BY {term} COLLATE \"binary\", {person} COLLATE \"binary\", u.id COLLATE \"binary\" LIMIT {WINDOW}"
     );
-    let mut query = sqlx::query_as::<_, Candidate>(&sql);
+    let sql = json_rows::wrap(
+        conn,
+        &sql,
+        "term, person_id, user_id, l_username, l_first, l_last, l_email",
+        "term COLLATE \"binary\", person_id COLLATE \"binary\", user_id COLLATE \"binary\"",
+    );
+    let mut query = sqlx::query_as(&sql);
     for value in &binds {
         query = query.bind(value);
     }
-    Ok(query.fetch_all(&mut *conn).await?)
+    json_rows::fetch(conn, query).await
 }
 
 /// One row of the console's user list.
@@ -234,7 +242,7 @@ pub struct UserListRow {
     pub disable_at: Option<i64>,
 }
 
-#[derive(FromRow)]
+#[derive(serde::Deserialize)]
 struct ListRow {
     id: String,
     username: String,
@@ -266,11 +274,18 @@ pub async fn list_rows(conn: &mut AnyConnection, user_ids: &[String]) -> Result<
          WHERE u.id IN ({})",
         placeholders.join(", ")
     );
-    let mut query = sqlx::query_as::<_, ListRow>(&sql);
+    let sql = json_rows::wrap(
+        conn,
+        &sql,
+        "id, username, first_name, last_name, email, user_type, is_merchant_admin, organization_id, company, status, \
+         disable_at",
+        "id",
+    );
+    let mut query = sqlx::query_as(&sql);
     for id in user_ids {
         query = query.bind(id);
     }
-    let mut rows = query.fetch_all(&mut *conn).await?;
+    let mut rows: Vec<ListRow> = json_rows::fetch(conn, query).await?;
     rows.sort_by_key(|row| user_ids.iter().position(|id| *id == row.id));
     rows.into_iter()
         .map(|row| {
