@@ -27,7 +27,6 @@ pub fn ConsoleApprovalsPage() -> impl IntoView {
 fn ApprovalsQueue(scope: Scope) -> impl IntoView {
     let query = use_query_map();
     let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0);
-    let queue = Resource::new(page, move |page| pending_approvals(scope, page));
     let notice = move || query.read().get("notice").and_then(|n| notice_text(&n));
     let heading = move || {
         view! {
@@ -39,78 +38,86 @@ fn ApprovalsQueue(scope: Scope) -> impl IntoView {
     view! {
         <Title text="Pending Approvals" />
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match queue.await {
-                        Err(e) => refusal(e, scope.base()),
-                        Ok(page) if page.entries.is_empty() && page.page == 0 => {
-                            view! {
-                                <section class="panel wide">
+                // The page is read in the render, not through a `Resource`: a queue page has no
+                // form, so it is served without the browser half (page_scripts.rs) and a
+                // Resource's copy of the rows for hydration would be dead weight — a third of
+                // the page's bytes and their serialization (issue 11). Reached by a link from a
+                // page that runs the app, it renders in the browser, calling the same function.
+                {move || {
+                    let page = page();
+                    Suspend::new(async move {
+                        match pending_approvals(scope, page).await {
+                            Err(e) => refusal(e, scope.base()),
+                            Ok(page) if page.entries.is_empty() && page.page == 0 => {
+                                view! {
+                                    <section class="panel wide">
+                                        {heading()}
+                                        <p>"There are no requests waiting for you."</p>
+                                    </section>
+                                }
+                                .into_any()
+                            }
+                            Ok(page) => {
+                                let base = scope.base();
+                                let prev = (page.page > 0).then(|| format!("{base}?page={}", page.page - 1));
+                                let next = page.has_next.then(|| format!("{base}?page={}", page.page + 1));
+                                view! {
+                                    <section class="panel wide">
                                     {heading()}
-                                    <p>"There are no requests waiting for you."</p>
-                                </section>
+                                    <div class="table-scroll">
+                                        <table class="data">
+                                            <caption class="visually-hidden">"Requests waiting for your decision, oldest first"</caption>
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"Name"</th>
+                                                    <th scope="col">"Username"</th>
+                                                    <th scope="col">"E-mail"</th>
+                                                    <th scope="col">"User type"</th>
+                                                    <th scope="col">"Company"</th>
+                                                    <th scope="col">"Request type"</th>
+                                                    <th scope="col">"Submitted"</th>
+                                                    <th scope="col">"Step"</th>
+                                                    <th scope="col">"Actions"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {page.entries.into_iter().map(|e| {
+                                                    let approve = format!("{base}/{}/approve", e.id);
+                                                    let reject = format!("{base}/{}/reject", e.id);
+                                                    let label_a = format!("Approve {}", e.name);
+                                                    let label_r = format!("Reject {}", e.name);
+                                                    view! {
+                                                        <tr>
+                                                            <td>{e.name}</td>
+                                                            <td>{e.username}</td>
+                                                            <td>{e.email}</td>
+                                                            <td>{e.user_type}</td>
+                                                            <td>{e.company}</td>
+                                                            <td>{e.request_type}</td>
+                                                            <td>{e.submitted_at}</td>
+                                                            <td>{e.step}</td>
+                                                            <td class="actions">
+                                                                <a class="button" href=approve aria-label=label_a>"Approve"</a>
+                                                                " "
+                                                                <a class="button button-secondary" href=reject aria-label=label_r>"Reject"</a>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                    <nav class="pager" aria-label="Pages">
+                                        {prev.map(|href| view! { <a href=href>"Previous page"</a> })}
+                                        {next.map(|href| view! { <a href=href>"Next page"</a> })}
+                                    </nav>
+                                    </section>
+                                }
+                                .into_any()
                             }
-                            .into_any()
                         }
-                        Ok(page) => {
-                            let base = scope.base();
-                            let prev = (page.page > 0).then(|| format!("{base}?page={}", page.page - 1));
-                            let next = page.has_next.then(|| format!("{base}?page={}", page.page + 1));
-                            view! {
-                                <section class="panel wide">
-                                {heading()}
-                                <div class="table-scroll">
-                                    <table class="data">
-                                        <caption class="visually-hidden">"Requests waiting for your decision, oldest first"</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Username"</th>
-                                                <th scope="col">"E-mail"</th>
-                                                <th scope="col">"User type"</th>
-                                                <th scope="col">"Company"</th>
-                                                <th scope="col">"Request type"</th>
-                                                <th scope="col">"Submitted"</th>
-                                                <th scope="col">"Step"</th>
-                                                <th scope="col">"Actions"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {page.entries.into_iter().map(|e| {
-                                                let approve = format!("{base}/{}/approve", e.id);
-                                                let reject = format!("{base}/{}/reject", e.id);
-                                                let label_a = format!("Approve {}", e.name);
-                                                let label_r = format!("Reject {}", e.name);
-                                                view! {
-                                                    <tr>
-                                                        <td>{e.name}</td>
-                                                        <td>{e.username}</td>
-                                                        <td>{e.email}</td>
-                                                        <td>{e.user_type}</td>
-                                                        <td>{e.company}</td>
-                                                        <td>{e.request_type}</td>
-                                                        <td>{e.submitted_at}</td>
-                                                        <td>{e.step}</td>
-                                                        <td class="actions">
-                                                            <a class="button" href=approve aria-label=label_a>"Approve"</a>
-                                                            " "
-                                                            <a class="button button-secondary" href=reject aria-label=label_r>"Reject"</a>
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <nav class="pager" aria-label="Pages">
-                                    {prev.map(|href| view! { <a href=href>"Previous page"</a> })}
-                                    {next.map(|href| view! { <a href=href>"Next page"</a> })}
-                                </nav>
-                                </section>
-                            }
-                            .into_any()
-                        }
-                    }
-                })}
+                    })
+                }}
             </Suspense>
     }
 }
