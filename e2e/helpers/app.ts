@@ -104,6 +104,19 @@ export async function fillRegistration(
   await f.passwordConfirm.fill(opts.passwordConfirm ?? opts.password ?? p.password);
 }
 
+/** The fields of an individual registration's plain form post (REG-5). */
+export function registrationForm(p: Person): Record<string, string> {
+  return {
+    first_name: p.firstName,
+    last_name: p.lastName,
+    email: p.email,
+    phone: p.phone,
+    username: p.username,
+    password: p.password,
+    password_confirm: p.password,
+  };
+}
+
 /** Registers through a plain form post, outside any browser page (test setup). */
 export async function registerByPost(
   request: APIRequestContext,
@@ -113,16 +126,7 @@ export async function registerByPost(
 ): Promise<string> {
   const response = await request.post(`/register/${type}`, {
     headers: { Origin: baseURL() },
-    form: {
-      first_name: p.firstName,
-      last_name: p.lastName,
-      email: p.email,
-      phone: p.phone,
-      username: p.username,
-      password: p.password,
-      password_confirm: p.password,
-      ...extra,
-    },
+    form: { ...registrationForm(p), ...extra },
     maxRedirects: 0,
   });
   expect(response.status(), `registering ${p.username}: ${await response.text()}`).toBeGreaterThanOrEqual(300);

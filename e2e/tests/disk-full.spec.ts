@@ -20,6 +20,7 @@ import {
   newPerson,
   REFERENCE,
   registrationFields,
+  registrationForm,
   type Person,
 } from '../helpers/app';
 
@@ -64,15 +65,7 @@ async function postRegistration(p: Person): Promise<{ status: number; body: stri
     method: 'POST',
     redirect: 'manual',
     headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      first_name: p.firstName,
-      last_name: p.lastName,
-      email: p.email,
-      phone: p.phone,
-      username: p.username,
-      password: p.password,
-      password_confirm: p.password,
-    }),
+    body: new URLSearchParams(registrationForm(p)),
   });
   return { status: response.status, body: await response.text() };
 }
