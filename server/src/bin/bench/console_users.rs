@@ -85,8 +85,13 @@ pub async fn run(
         let changed = http.post(format!("{base}/password/change")).header("Origin", base).form(&form).send().await?;
         anyhow::ensure!(changed.status() == 303, "the admin's password change answered {}", changed.status());
     } else {
+        let first_status = first_time.status();
         let again = sign_in(new_password.to_owned()).await?;
-        anyhow::ensure!(again.status() == 303, "the admin's sign-in answered {}", again.status());
+        anyhow::ensure!(
+            again.status() == 303,
+            "the admin's sign-in answered {first_status} with the start-up password and {} with the changed one",
+            again.status()
+        );
     }
     let first = http.get(format!("{base}/console/users?q=last12")).send().await?;
     anyhow::ensure!(first.status() == 200, "/console/users answered {}", first.status());
