@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 use super::settings::SettingsCache;
 
@@ -28,6 +28,17 @@ impl FromStr for DbKind {
             Ok(Self::Postgres)
         } else {
             Err(format!("unsupported database URL scheme (use sqlite:// or postgres://): {}", scheme_of(url)))
+        }
+    }
+}
+
+impl DbKind {
+    /// The database `conn` is connected to (for the few statements whose SQL differs).
+    pub fn of(conn: &AnyConnection) -> Self {
+        if conn.backend_name() == "PostgreSQL" {
+            Self::Postgres
+        } else {
+            Self::Sqlite
         }
     }
 }

@@ -4,9 +4,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::backend::store::json_rows;
-
 use crate::backend::error::{parse_stored, StoreError};
+use crate::backend::store::json_rows;
 use crate::domain::{RecordStatus, UserStatus};
 
 /// A contact of the organization and their login, if any (not released).

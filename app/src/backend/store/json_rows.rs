@@ -8,29 +8,31 @@
 //! cost the database nothing measurable and come back as one text value, decoded by serde.
 //!
 //! [`wrap`] turns a query into its aggregate: each row becomes a JSON array of `columns`
-//! (named as the query names them), kept in `order`; [`decode`] reads the array back into a
+//! (named as the query names them), kept in `order`; [`fetch`] runs it and reads the array back into a
 //! type that derives `Deserialize` (serde reads a struct from an array field by field).
 
 use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
 
+use crate::backend::db::DbKind;
 use crate::backend::error::StoreError;
 
 /// `query` as one row of one text column: a JSON array with one array of `columns` per row, in
 /// `order` (an `ORDER BY` list over the same names).
 pub fn wrap(conn: &AnyConnection, query: &str, columns: &str, order: &str) -> String {
-    if conn.backend_name() == "PostgreSQL" {
-        format!(
+    match DbKind::of(conn) {
+        DbKind::Postgres => format!(
             "SELECT COALESCE(json_agg(json_build_array({columns}) ORDER BY {order}), '[]')::text AS page \
              FROM ({query}) AS x"
-        )
-    } else {
-        format!("SELECT json_group_array(json_array({columns}) ORDER BY {order}) AS page FROM ({query}) AS x")
+        ),
+        DbKind::Sqlite => {
+            format!("SELECT json_group_array(json_array({columns}) ORDER BY {order}) AS page FROM ({query}) AS x")
+        }
     }
 }
 
 /// The rows of a [`wrap`]ped query's answer.
-pub fn decode<T: DeserializeOwned>(page: &str) -> Result<Vec<T>, StoreError> {
+fn decode<T: DeserializeOwned>(page: &str) -> Result<Vec<T>, StoreError> {
     serde_json::from_str(page).map_err(|e| StoreError::Corrupt(format!("a page of rows: {e}")))
 }
 

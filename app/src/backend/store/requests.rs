@@ -4,6 +4,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use crate::backend::db::DbKind;
 use crate::backend::error::{parse_stored, StoreError};
 use crate::backend::new_id;
 use crate::domain::{Decision, RequestKind, RequestStatus};
@@ -56,7 +57,7 @@ pub async fn insert(conn: &mut AnyConnection, request: &NewRequest<'_>, now_ms: 
 /// waiting requests to an archived copy, `approval_setup::keep_waiting_requests`) either sees
 /// this request or runs before the count (APR-2); SQLite's writers are already one at a time.
 pub async fn step_count(conn: &mut AnyConnection, definition_id: &str) -> Result<i64, StoreError> {
-    if conn.backend_name() == "PostgreSQL" {
+    if DbKind::of(conn) == DbKind::Postgres {
         sqlx::query("SELECT id FROM approval_definitions WHERE id = $1 FOR SHARE")
             .bind(definition_id)
             .fetch_optional(&mut *conn)

@@ -16,9 +16,8 @@ use std::collections::VecDeque;
 
 use sqlx::AnyConnection;
 
-use crate::backend::store::json_rows;
-
 use crate::backend::error::{parse_stored, StoreError};
+use crate::backend::store::json_rows;
 use crate::domain::UserStatus;
 
 /// Where a search resumes: the last shown row's matching term, person and user (keyset paging).
